@@ -1,0 +1,5 @@
+"""``python -m wizard``."""
+
+from wizard.cli import main
+
+raise SystemExit(main())

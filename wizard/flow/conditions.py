@@ -1,0 +1,387 @@
+"""The condition language: parsing and evaluation. No ``eval``.
+
+A condition is written in a flow either as a short expression::
+
+    when: purchase_channel == 网购
+    when: amount > 500 and not is_food
+    when: purchase_date older_than 3 years
+    when: problems contains 虚假宣传
+    when: platform in [淘宝, 天猫]
+
+or as a YAML mapping with ``all:``, ``any:`` (lists) and ``not:``. Values are
+bare words or quoted ('...' or "..."). Field references are resolved and
+type-checked by the loader; this module only parses and evaluates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from wizard.flow.model import AllOf, AnyOf, Compare, Condition, NotOf, Op, TimeUnit
+
+Answer = str | bool | list[str]
+Answers = Mapping[str, Answer]
+
+MAX_EXPR_LENGTH = 500
+MAX_EXPR_DEPTH = 16
+
+
+@dataclass(frozen=True)
+class ConditionSyntaxError(Exception):
+    offset: int  # 0-based character offset in the expression
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+_TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<op>==|!=|<=|>=|<|>|\(|\)|\[|\]|,)
+  | (?P<quoted>'[^']*'|"[^"]*")
+  | (?P<word>[^\s=!<>()\[\],'"]+)
+    """,
+    re.VERBOSE,
+)
+
+_UNITS = {
+    "day": TimeUnit.DAYS,
+    "days": TimeUnit.DAYS,
+    "天": TimeUnit.DAYS,
+    "month": TimeUnit.MONTHS,
+    "months": TimeUnit.MONTHS,
+    "个月": TimeUnit.MONTHS,
+    "year": TimeUnit.YEARS,
+    "years": TimeUnit.YEARS,
+    "年": TimeUnit.YEARS,
+}
+
+FIELD_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+@dataclass(frozen=True)
+class _Tok:
+    kind: str  # op, quoted, word
+    text: str
+    offset: int
+
+
+def _tokenize(expr: str) -> list[_Tok]:
+    tokens: list[_Tok] = []
+    pos = 0
+    while pos < len(expr):
+        m = _TOKEN.match(expr, pos)
+        if m is None:
+            raise ConditionSyntaxError(pos, f"unexpected character {expr[pos]!r}")
+        kind = m.lastgroup or ""
+        if kind != "space":
+            text = m.group()
+            if kind == "quoted":
+                text = text[1:-1]
+            tokens.append(_Tok(kind, text, pos))
+        pos = m.end()
+    return tokens
+
+
+class _Parser:
+    def __init__(self, expr: str, line: int, col: int) -> None:
+        self.expr = expr
+        self.toks = _tokenize(expr)
+        self.i = 0
+        self.line = line
+        self.col = col
+        self.depth = 0
+
+    def peek(self, ahead: int = 0) -> _Tok | None:
+        j = self.i + ahead
+        return self.toks[j] if j < len(self.toks) else None
+
+    def at_word(self, *words: str) -> bool:
+        t = self.peek()
+        return t is not None and t.kind == "word" and t.text in words
+
+    def take(self) -> _Tok:
+        t = self.peek()
+        if t is None:
+            raise ConditionSyntaxError(len(self.expr), "the condition ends too early")
+        self.i += 1
+        return t
+
+    def expect(self, text: str) -> _Tok:
+        t = self.take()
+        if t.text != text or t.kind == "quoted":
+            raise ConditionSyntaxError(t.offset, f"expected '{text}', found '{t.text}'")
+        return t
+
+    def parse(self) -> Condition:
+        if not self.toks:
+            raise ConditionSyntaxError(0, "empty condition")
+        cond = self.or_expr()
+        t = self.peek()
+        if t is not None:
+            raise ConditionSyntaxError(t.offset, f"unexpected '{t.text}'; use 'and' / 'or' to combine")
+        return cond
+
+    def or_expr(self) -> Condition:
+        items = [self.and_expr()]
+        while self.at_word("or"):
+            self.take()
+            items.append(self.and_expr())
+        return items[0] if len(items) == 1 else AnyOf(tuple(items), self.line, self.col)
+
+    def and_expr(self) -> Condition:
+        items = [self.not_expr()]
+        while self.at_word("and"):
+            self.take()
+            items.append(self.not_expr())
+        return items[0] if len(items) == 1 else AllOf(tuple(items), self.line, self.col)
+
+    def not_expr(self) -> Condition:
+        if self.at_word("not"):
+            self.take()
+            return NotOf(self.not_expr(), self.line, self.col)
+        t = self.peek()
+        if t is not None and t.kind == "op" and t.text == "(":
+            self.take()
+            self.depth += 1
+            if self.depth > MAX_EXPR_DEPTH:
+                raise ConditionSyntaxError(t.offset, "too many nested parentheses")
+            inner = self.or_expr()
+            self.expect(")")
+            self.depth -= 1
+            return inner
+        return self.comparison()
+
+    def value(self) -> _Tok:
+        t = self.take()
+        if t.kind == "op":
+            raise ConditionSyntaxError(t.offset, f"expected a value, found '{t.text}'")
+        return t
+
+    def comparison(self) -> Condition:
+        name = self.take()
+        if name.kind != "word" or not FIELD_ID.match(name.text):
+            raise ConditionSyntaxError(
+                name.offset, f"expected a field id (letters, digits, _), found '{name.text}'"
+            )
+        field = name.text
+        t = self.peek()
+        mk = {"line": self.line, "col": self.col}
+        if t is None or (t.kind == "word" and t.text in ("and", "or")) or t.text == ")":
+            return Compare(field, Op.ANSWERED, **mk)
+        if t.kind == "word" and t.text == "is":
+            self.take()
+            negate = False
+            if self.at_word("not"):
+                self.take()
+                negate = True
+            what = self.take()
+            if what.text not in ("set", "empty"):
+                raise ConditionSyntaxError(what.offset, "expected 'is set' or 'is empty'")
+            op = Op.IS_SET if (what.text == "set") != negate else Op.IS_EMPTY
+            return Compare(field, op, **mk)
+        if t.kind == "op" and t.text in ("==", "!="):
+            self.take()
+            v = self.value()
+            return Compare(field, Op.EQ if t.text == "==" else Op.NE, (v.text,), **mk)
+        if t.kind == "op" and t.text in ("<", "<=", ">", ">="):
+            self.take()
+            v = self.value()
+            return Compare(field, Op(t.text), number=self.number(v), **mk)
+        if t.kind == "word" and t.text in ("in", "not"):
+            self.take()
+            op = Op.IN
+            if t.text == "not":
+                self.expect("in")
+                op = Op.NOT_IN
+            return Compare(field, op, self.value_list(), **mk)
+        if t.kind == "word" and t.text == "contains":
+            self.take()
+            return Compare(field, Op.CONTAINS, (self.value().text,), **mk)
+        if t.kind == "word" and t.text in ("older_than", "within"):
+            self.take()
+            n = self.value()
+            number = self.number(n)
+            if number != number.to_integral_value() or number < 0:
+                raise ConditionSyntaxError(n.offset, "expected a whole number of days, months or years")
+            unit_tok = self.take()
+            unit = _UNITS.get(unit_tok.text)
+            if unit is None:
+                raise ConditionSyntaxError(unit_tok.offset, "expected days, months or years")
+            op = Op.OLDER_THAN if t.text == "older_than" else Op.WITHIN
+            return Compare(field, op, number=number, unit=unit, **mk)
+        raise ConditionSyntaxError(
+            t.offset,
+            f"unknown operator '{t.text}'; use ==, !=, <, <=, >, >=, in, not in, contains, "
+            "is set, is empty, older_than, within",
+        )
+
+    def number(self, tok: _Tok) -> Decimal:
+        try:
+            value = Decimal(tok.text.replace(",", ""))
+        except InvalidOperation:
+            raise ConditionSyntaxError(tok.offset, f"expected a number, found '{tok.text}'") from None
+        if not value.is_finite():
+            raise ConditionSyntaxError(tok.offset, f"expected a number, found '{tok.text}'")
+        return value
+
+    def value_list(self) -> tuple[str, ...]:
+        self.expect("[")
+        values = [self.value().text]
+        while True:
+            t = self.take()
+            if t.text == "]" and t.kind == "op":
+                return tuple(values)
+            if t.text != "," or t.kind != "op":
+                raise ConditionSyntaxError(t.offset, "expected ',' or ']' in the list")
+            values.append(self.value().text)
+
+
+def parse_expression(expr: str, line: int = 0, col: int = 0) -> Condition:
+    """Parse a condition expression; raises :class:`ConditionSyntaxError`."""
+    if len(expr) > MAX_EXPR_LENGTH:
+        raise ConditionSyntaxError(0, f"condition longer than {MAX_EXPR_LENGTH} characters")
+    return _Parser(expr, line, col).parse()
+
+
+# --- evaluation -----------------------------------------------------------------
+
+
+def _add_months(d: date, months: int) -> date:
+    total = d.year * 12 + (d.month - 1) + months
+    year, month = divmod(total, 12)
+    month += 1
+    if year < 1:
+        return date.min
+    if year > 9999:
+        return date.max
+    # clamp the day to the month's length (Feb 29 + 1 year -> Feb 28)
+    for day in (d.day, 30, 29, 28):
+        try:
+            return date(year, month, min(d.day, day))
+        except ValueError:
+            continue
+    return date(year, month, 28)
+
+
+def shift_date(d: date, amount: int, unit: TimeUnit) -> date:
+    if unit is TimeUnit.DAYS:
+        try:
+            return date.fromordinal(max(1, min(date.max.toordinal(), d.toordinal() + amount)))
+        except (ValueError, OverflowError):
+            return date.max
+    months = amount * 12 if unit is TimeUnit.YEARS else amount
+    return _add_months(d, months)
+
+
+def _is_set(value: Answer | None) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return True
+    return len(value) > 0
+
+
+def _decimal(value: Answer | None) -> Decimal | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        d = Decimal(value)
+    except InvalidOperation:
+        return None
+    return d if d.is_finite() else None
+
+
+def _date(value: Answer | None) -> date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _as_text(value: Answer) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "、".join(value)
+    return value
+
+
+def evaluate(cond: Condition | None, answers: Answers, today: date) -> bool:
+    """True when the condition holds. A missing answer never satisfies a comparison."""
+    if cond is None:
+        return True
+    if isinstance(cond, AllOf):
+        return all(evaluate(c, answers, today) for c in cond.items)
+    if isinstance(cond, AnyOf):
+        return any(evaluate(c, answers, today) for c in cond.items)
+    if isinstance(cond, NotOf):
+        return not evaluate(cond.item, answers, today)
+    value = answers.get(cond.field)
+    op = cond.op
+    if op is Op.ANSWERED:
+        return value is True if isinstance(value, bool) else _is_set(value)
+    if op is Op.IS_SET:
+        return _is_set(value)
+    if op is Op.IS_EMPTY:
+        return not _is_set(value)
+    if not _is_set(value):
+        return False
+    assert value is not None
+    if op in (Op.EQ, Op.NE):
+        equal = _as_text(value) == cond.values[0]
+        return equal if op is Op.EQ else not equal
+    if op in (Op.IN, Op.NOT_IN):
+        inside = _as_text(value) in cond.values
+        return inside if op is Op.IN else not inside
+    if op is Op.CONTAINS:
+        return isinstance(value, list) and cond.values[0] in value
+    if op in (Op.LT, Op.LE, Op.GT, Op.GE):
+        number = _decimal(value)
+        if number is None or cond.number is None:
+            return False
+        return {
+            Op.LT: number < cond.number,
+            Op.LE: number <= cond.number,
+            Op.GT: number > cond.number,
+            Op.GE: number >= cond.number,
+        }[op]
+    if op in (Op.OLDER_THAN, Op.WITHIN):
+        when = _date(value)
+        if when is None or cond.number is None or cond.unit is None:
+            return False
+        limit = shift_date(when, int(cond.number), cond.unit)
+        older = limit < today
+        return older if op is Op.OLDER_THAN else not older
+    return False  # pragma: no cover - every Op is handled above
+
+
+def describe(cond: Condition | None) -> str:
+    """The condition written back as an expression (for coverage reports and errors)."""
+    if cond is None:
+        return "always"
+    if isinstance(cond, AllOf):
+        return " and ".join(f"({describe(c)})" for c in cond.items)
+    if isinstance(cond, AnyOf):
+        return " or ".join(f"({describe(c)})" for c in cond.items)
+    if isinstance(cond, NotOf):
+        return f"not ({describe(cond.item)})"
+    if cond.op is Op.ANSWERED:
+        return cond.field
+    if cond.op in (Op.IS_SET, Op.IS_EMPTY):
+        return f"{cond.field} {cond.op.value}"
+    if cond.op in (Op.IN, Op.NOT_IN):
+        return f"{cond.field} {cond.op.value} [{', '.join(cond.values)}]"
+    if cond.op in (Op.OLDER_THAN, Op.WITHIN):
+        unit = cond.unit.value if cond.unit else ""
+        return f"{cond.field} {cond.op.value} {cond.number} {unit}"
+    if cond.number is not None:
+        return f"{cond.field} {cond.op.value} {cond.number}"
+    return f"{cond.field} {cond.op.value} {cond.values[0] if cond.values else ''}"

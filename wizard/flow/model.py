@@ -1,0 +1,321 @@
+"""The typed, immutable flow model that every view reads.
+
+A flow is loaded once from YAML (see :mod:`wizard.flow.loader`) into these
+frozen dataclasses; nothing downstream sees YAML or dictionaries. Every
+element keeps the ``line`` and ``col`` where it was written, so that later
+checks (path tests, coverage) can point back into the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+from typing import Union
+
+
+class FieldType(str, Enum):
+    TEXT = "text"
+    TEXTAREA = "textarea"
+    SELECT = "select"
+    MULTISELECT = "multiselect"
+    CONFIRM = "confirm"
+    DATE = "date"
+    MONEY = "money"
+    PHONE = "phone"
+    USCC = "uscc"
+    NUMBER = "number"
+
+
+NUMERIC_TYPES = frozenset({FieldType.MONEY, FieldType.NUMBER})
+CHOICE_TYPES = frozenset({FieldType.SELECT, FieldType.MULTISELECT})
+FREE_TEXT_TYPES = frozenset({FieldType.TEXT, FieldType.TEXTAREA})
+
+
+# --- text with references and site labels -------------------------------------
+
+
+@dataclass(frozen=True)
+class Literal:
+    """Ordinary flow text (converted for Traditional readers)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class SiteLabel:
+    """The exact words of a 12315.cn button or field: shown as written, never converted."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Ref:
+    """An answer (or composed text) inserted by name: ``{merchant_name}``."""
+
+    name: str
+
+
+Segment = Union[Literal, SiteLabel, Ref]
+
+
+@dataclass(frozen=True)
+class Text:
+    """A piece of flow text parsed into segments. ``source`` is what the author wrote."""
+
+    source: str
+    segments: tuple[Segment, ...]
+    line: int = 0
+    col: int = 0
+
+    @property
+    def refs(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.segments if isinstance(s, Ref))
+
+    @property
+    def site_labels(self) -> tuple[str, ...]:
+        return tuple(s.text for s in self.segments if isinstance(s, SiteLabel))
+
+    def __bool__(self) -> bool:
+        return bool(self.source)
+
+
+EMPTY_TEXT = Text("", ())
+
+
+# --- conditions ---------------------------------------------------------------
+
+
+class Op(str, Enum):
+    ANSWERED = "answered"  # bare field name: confirm ticked / any answer given
+    IS_SET = "is set"
+    IS_EMPTY = "is empty"
+    EQ = "=="
+    NE = "!="
+    LT = "<"
+    LE = "<="
+    GT = ">"
+    GE = ">="
+    IN = "in"
+    NOT_IN = "not in"
+    CONTAINS = "contains"
+    OLDER_THAN = "older_than"
+    WITHIN = "within"
+
+
+class TimeUnit(str, Enum):
+    DAYS = "days"
+    MONTHS = "months"
+    YEARS = "years"
+
+
+@dataclass(frozen=True)
+class Compare:
+    field: str
+    op: Op
+    values: tuple[str, ...] = ()
+    number: Decimal | None = None
+    unit: TimeUnit | None = None
+    line: int = 0
+    col: int = 0
+
+
+@dataclass(frozen=True)
+class AllOf:
+    items: tuple[Condition, ...]
+    line: int = 0
+    col: int = 0
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    items: tuple[Condition, ...]
+    line: int = 0
+    col: int = 0
+
+
+@dataclass(frozen=True)
+class NotOf:
+    item: Condition
+    line: int = 0
+    col: int = 0
+
+
+Condition = Union[Compare, AllOf, AnyOf, NotOf]
+
+
+def condition_fields(cond: Condition | None) -> tuple[str, ...]:
+    """Every field id a condition reads, in order of appearance."""
+    if cond is None:
+        return ()
+    if isinstance(cond, Compare):
+        return (cond.field,)
+    if isinstance(cond, NotOf):
+        return condition_fields(cond.item)
+    out: list[str] = []
+    for item in cond.items:
+        out.extend(condition_fields(item))
+    return tuple(out)
+
+
+# --- flow elements --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: Text
+    when: Condition | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Field:
+    id: str
+    type: FieldType
+    label: Text
+    help: Text = EMPTY_TEXT
+    required: bool = False
+    placeholder: Text = EMPTY_TEXT
+    options: tuple[Option, ...] = ()
+    min: Decimal | None = None
+    max: Decimal | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    pattern_message: Text = EMPTY_TEXT
+    allow_future: bool = True
+    site_label: str | None = None
+    paste: bool = False  # the answer is pasted on the site: offer the Simplified form
+    when: Condition | None = None
+    line: int = 0
+    col: int = 0
+
+    def option(self, value: str) -> Option | None:
+        for opt in self.options:
+            if opt.value == value:
+                return opt
+        return None
+
+
+@dataclass(frozen=True)
+class Note:
+    """A tip or a warning, shown when its condition holds."""
+
+    text: Text
+    when: Condition | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    text: Text
+    value: Text | None = None  # what the user copies and pastes on the site
+    link: str | None = None
+    when: Condition | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    title: Text
+    body: Text = EMPTY_TEXT
+    link: str | None = None
+    tips: tuple[Note, ...] = ()
+    warnings: tuple[Note, ...] = ()
+    fields: tuple[Field, ...] = ()
+    checklist: tuple[ChecklistItem, ...] = ()
+    when: Condition | None = None
+    line: int = 0
+    col: int = 0
+
+
+class CheckLevel(str, Enum):
+    STOP = "stop"
+    WARN = "warn"
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    level: CheckLevel
+    when: Condition
+    message: Text
+    step: str  # the step after which it is evaluated (explicit or inferred)
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class ComposePart:
+    text: Text
+    when: Condition | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Compose:
+    id: str
+    label: Text
+    parts: tuple[ComposePart, ...]
+    max_length: int | None = None
+    site_label: str | None = None
+    over_limit: Text = EMPTY_TEXT  # advice shown when the text is too long
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Flow:
+    id: str
+    title: Text
+    version: str
+    reviewed: str
+    description: Text
+    sources: tuple[Source, ...]
+    steps: tuple[Step, ...]
+    checks: tuple[Check, ...] = ()
+    compose: tuple[Compose, ...] = ()
+    path: str = ""
+    _fields: dict[str, tuple[Step, Field]] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        index = self._fields
+        index.clear()
+        for step in self.steps:
+            for f in step.fields:
+                index.setdefault(f.id, (step, f))
+
+    def field(self, field_id: str) -> Field | None:
+        found = self._fields.get(field_id)
+        return found[1] if found else None
+
+    def step_of(self, field_id: str) -> Step | None:
+        found = self._fields.get(field_id)
+        return found[0] if found else None
+
+    def step(self, step_id: str) -> Step | None:
+        for s in self.steps:
+            if s.id == step_id:
+                return s
+        return None
+
+    def step_index(self, step_id: str) -> int:
+        for i, s in enumerate(self.steps):
+            if s.id == step_id:
+                return i
+        return -1
+
+    def composed(self, compose_id: str) -> Compose | None:
+        for c in self.compose:
+            if c.id == compose_id:
+                return c
+        return None
+
+    @property
+    def all_fields(self) -> tuple[Field, ...]:
+        return tuple(f for s in self.steps for f in s.fields)

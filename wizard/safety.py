@@ -1,0 +1,351 @@
+"""Text sanitising and the URL allow-list.
+
+Everything typed by the user or written in a flow file ends up on a terminal.
+:func:`clean_text` removes the characters that could drive the terminal
+(ESC/CSI/OSC sequences, C1 controls), reorder what is shown (bidirectional
+controls) or hide text (zero-width characters), while leaving Chinese text,
+emoji and ordinary punctuation untouched.
+
+:func:`check_url` decides whether a link may be opened and whether it belongs
+to an official site (12315 / SAMR / government).
+
+This module is part of the domain layer: it must not import Textual or Rich.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+__all__ = [
+    "OFFICIAL_DOMAINS",
+    "UrlCheck",
+    "check_url",
+    "clean_text",
+    "forbidden_chars",
+    "is_clean",
+]
+
+# --- character classes ----------------------------------------------------------
+
+ZWJ = "\u200d"
+
+#: Bidirectional formatting controls (Trojan Source, CVE-2021-42574).
+BIDI_CONTROLS = frozenset(
+    "\u202a\u202b\u202c\u202d\u202e"  # LRE RLE PDF LRO RLO
+    "\u2066\u2067\u2068\u2069"  # LRI RLI FSI PDI
+    "\u200e\u200f\u061c"  # LRM RLM ALM
+)
+
+#: Zero-width and otherwise invisible characters (ZWJ is handled separately).
+INVISIBLE = frozenset(
+    "\u200b\u200c"  # ZERO WIDTH SPACE, ZERO WIDTH NON-JOINER
+    "\u2060\u2061\u2062\u2063\u2064"  # WORD JOINER, invisible math operators
+    "\u206a\u206b\u206c\u206d\u206e\u206f"  # deprecated (invisible) format controls
+    "\ufeff"  # ZERO WIDTH NO-BREAK SPACE / BOM
+    "\u180e"  # MONGOLIAN VOWEL SEPARATOR
+    "\u00ad"  # SOFT HYPHEN
+    "\ufff9\ufffa\ufffb"  # interlinear annotation controls
+)
+
+LINE_SEPARATORS = frozenset("\u2028\u2029")
+
+_VARIATION_SELECTORS = frozenset("\ufe0e\ufe0f")
+
+_C0_NAMES = (
+    "NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI "
+    "DLE DC1 DC2 DC3 DC4 NAK SYN ETB CAN EM SUB ESC FS GS RS US"
+).split()
+
+_C1_NAMES = (
+    "PAD HOP BPH NBH IND NEL SSA ESA HTS HTJ VTS PLD PLU RI SS2 SS3 "
+    "DCS PU1 PU2 STS CCH MW SPA EPA SOS SGCI SCI CSI ST OSC PM APC"
+).split()
+
+
+def _is_removed(ch: str) -> bool:
+    """True for a character that :func:`clean_text` always drops.
+
+    Tab, CR, LF, the line/paragraph separators and ZWJ are handled by the
+    caller and never reach this function.
+    """
+    cp = ord(ch)
+    return (
+        cp < 0x20
+        or 0x7F <= cp <= 0x9F
+        or 0xD800 <= cp <= 0xDFFF
+        or ch in BIDI_CONTROLS
+        or ch in INVISIBLE
+    )
+
+
+def _joins_emoji(ch: str) -> bool:
+    """A character that may stand on either side of a kept ZWJ."""
+    if ord(ch) < 0x80:
+        return False
+    return ch in _VARIATION_SELECTORS or unicodedata.category(ch) in ("So", "Sk")
+
+
+def _char_name(ch: str) -> str:
+    cp = ord(ch)
+    if cp < 0x20:
+        return _C0_NAMES[cp]
+    if cp == 0x7F:
+        return "DEL"
+    if 0x80 <= cp <= 0x9F:
+        return f"U+{cp:04X} {_C1_NAMES[cp - 0x80]}"
+    if 0xD800 <= cp <= 0xDFFF:
+        return f"U+{cp:04X} LONE SURROGATE"
+    name = unicodedata.name(ch, "")
+    return f"U+{cp:04X} {name}" if name else f"U+{cp:04X}"
+
+
+def _scan(s: str, multiline: bool, report: list[tuple[int, str]] | None) -> str:
+    """Clean ``s``; when ``report`` is given, append what was removed or changed."""
+    out: list[str] = []
+    last_was_break = False  # single-line mode: collapse runs of line breaks
+    n = len(s)
+    i = 0
+    while i < n:
+        ch = s[i]
+        is_break = False
+        emit: str | None
+        if ch == "\r":
+            if i + 1 < n and s[i + 1] == "\n":
+                i += 1  # CRLF: let the LF stand for both, silently
+                continue
+            if report is not None:
+                report.append((i, "CR"))
+            is_break = True
+        elif ch == "\n":
+            is_break = True
+        elif ch in LINE_SEPARATORS:
+            if report is not None:
+                report.append((i, _char_name(ch)))
+            is_break = True
+        if is_break:
+            if multiline:
+                emit = "\n"
+            elif last_was_break:
+                emit = None
+            else:
+                emit = " "
+        elif ch == "\t":
+            emit = " "
+        elif ch == ZWJ:
+            keep = (
+                bool(out)
+                and _joins_emoji(out[-1])
+                and i + 1 < n
+                and ord(s[i + 1]) >= 0x80
+                and unicodedata.category(s[i + 1]) == "So"
+            )
+            emit = ch if keep else None
+            if not keep and report is not None:
+                report.append((i, _char_name(ch)))
+        elif _is_removed(ch):
+            emit = None
+            if report is not None:
+                report.append((i, _char_name(ch)))
+        else:
+            emit = ch
+        if emit is not None:
+            out.append(emit)
+            last_was_break = is_break
+        i += 1
+    return "".join(out)
+
+
+def clean_text(s: str, *, multiline: bool = True) -> str:
+    """Remove every character that could control the terminal or hide text.
+
+    * C0 controls (including ESC and NUL), DEL and C1 controls (U+0080-U+009F)
+      are removed; ``\\t`` becomes a space; ``\\r\\n`` and ``\\r`` become ``\\n``;
+      U+2028/U+2029 become ``\\n``.
+    * Bidirectional controls and zero-width/invisible characters are removed.
+    * ZWJ (U+200D) is kept only between two non-ASCII symbols, so emoji
+      sequences such as 👨‍👩‍👧 survive.
+    * Lone surrogates are removed. Variation selectors, combining marks and
+      private-use characters are kept.
+    * With ``multiline=False`` each line break (a run of consecutive line
+      breaks counts as one) becomes a single space.
+
+    The function is idempotent: ``clean_text(clean_text(s)) == clean_text(s)``.
+    """
+    return _scan(s, multiline, None)
+
+
+def forbidden_chars(s: str) -> list[tuple[int, str]]:
+    """Offsets (into ``s``) and short English names of the characters
+    :func:`clean_text` (in multiline mode) would remove or change.
+
+    ``\\r\\n`` and ``\\t`` are not reported; a lone ``\\r`` is (as ``"CR"``).
+    Names look like ``"ESC"``, ``"NUL"``, ``"U+009B CSI"`` or
+    ``"U+202E RIGHT-TO-LEFT OVERRIDE"``.
+    """
+    found: list[tuple[int, str]] = []
+    _scan(s, True, found)
+    return found
+
+
+def is_clean(s: str) -> bool:
+    """True when :func:`clean_text` would return ``s`` unchanged (multiline mode)."""
+    return clean_text(s) == s
+
+
+# --- URLs -----------------------------------------------------------------------
+
+OFFICIAL_DOMAINS: tuple[str, ...] = ("12315.cn", "samr.gov.cn", "gsxt.gov.cn", "gov.cn")
+
+MAX_URL_LENGTH = 2048
+
+_SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+_LABEL_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+_TLD_RE = re.compile(r"[a-z]{2,63}")
+_HOST_CHARS_RE = re.compile(r"[A-Za-z0-9.\-]+")
+_DANGEROUS_SCHEMES = ("javascript", "data", "file", "vbscript")
+
+
+@dataclass(frozen=True)
+class UrlCheck:
+    """The verdict on one link.
+
+    ``ok``: the link may be opened at all. ``official``: it belongs to one of
+    :data:`OFFICIAL_DOMAINS`. ``host``: the normalised (lower-case, no trailing
+    dot) host name when it could be determined safely. ``reason``: a Chinese
+    explanation whenever the link is not ok or not official.
+    """
+
+    url: str
+    ok: bool
+    official: bool
+    host: str | None
+    reason: str | None
+
+
+def _reject(url: str, reason: str, host: str | None = None) -> UrlCheck:
+    return UrlCheck(url=url, ok=False, official=False, host=host, reason=reason)
+
+
+def _check_host(raw_host: str) -> tuple[str | None, str | None]:
+    """Validate a raw host; return ``(normalised host, None)`` or ``(None, reason)``."""
+    if not raw_host:
+        return None, "链接中缺少网址（域名）"
+    if "%" in raw_host:
+        return None, "网址的域名中含有编码字符（%），可能伪装真实网址"
+    if raw_host.startswith("["):
+        return None, "不允许打开直接使用 IP 地址的链接"
+    if not _HOST_CHARS_RE.fullmatch(raw_host):
+        if any(ord(ch) > 0x7F for ch in raw_host):
+            return None, "网址的域名中含有非英文字符，可能是仿冒的相似网址"
+        return None, "网址的域名中含有不允许的字符"
+    host = raw_host.lower()
+    if host.endswith("."):
+        host = host[:-1]
+    if not host or len(host) > 253:
+        return None, "网址的域名格式不正确"
+    labels = host.split(".")
+    if any(label.startswith("xn--") for label in labels):
+        return None, "网址使用了国际化域名编码（xn--），可能是仿冒的相似网址"
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        return None, "不允许打开直接使用 IP 地址的链接"
+    last = labels[-1]
+    # Browsers parse a host whose last label is numeric (or hex) as IPv4.
+    if last.isdigit() or re.fullmatch(r"0x[0-9a-f]*", last):
+        return None, "不允许打开直接使用 IP 地址的链接"
+    if len(labels) < 2:
+        return None, "网址的域名不完整"
+    if not all(_LABEL_RE.fullmatch(label) for label in labels) or not _TLD_RE.fullmatch(last):
+        return None, "网址的域名格式不正确"
+    return host, None
+
+
+def _is_official(host: str) -> bool:
+    return any(host == d or host.endswith("." + d) for d in OFFICIAL_DOMAINS)
+
+
+def check_url(url: str) -> UrlCheck:
+    """Decide whether ``url`` may be opened, and whether it is an official site.
+
+    Only ``https`` links with a plain ASCII host name, no user info, no port
+    other than 443, no IP address and no punycode are ``ok``. A host is
+    ``official`` when it equals one of :data:`OFFICIAL_DOMAINS` or is a
+    subdomain of one (on a dot boundary).
+    """
+    if not isinstance(url, str):
+        return _reject(repr(url), "链接不是文本")
+    if not url:
+        return _reject(url, "链接为空")
+    if len(url) > MAX_URL_LENGTH:
+        return _reject(url, "链接过长")
+    if any(ch.isspace() or unicodedata.category(ch) in ("Zs", "Zl", "Zp") for ch in url):
+        return _reject(url, "链接中含有空格或换行")
+    if any(unicodedata.category(ch).startswith("C") for ch in url):
+        return _reject(url, "链接中含有控制字符或不可见字符")
+    if "\\" in url:
+        return _reject(url, "链接中含有反斜杠（\\），可能伪装真实网址")
+    if url.startswith("-"):
+        return _reject(url, "链接以“-”开头，不是有效的网址")
+
+    m = _SCHEME_RE.match(url)
+    if m is None:
+        return _reject(url, "不是有效的网址，网址应以 https:// 开头")
+    scheme = m.group(1).lower()
+    if scheme == "http":
+        return _reject(url, "不是加密的 https 链接")
+    if scheme in _DANGEROUS_SCHEMES:
+        return _reject(url, f"不允许打开 {scheme}: 类型的链接")
+    if scheme != "https":
+        return _reject(url, "只允许打开 https:// 开头的链接")
+
+    rest = url[m.end() :]
+    if not rest.startswith("//"):
+        return _reject(url, "不是有效的网址，网址应以 https:// 开头")
+    authority = re.match(r"[^/?#]*", rest[2:])
+    netloc = authority.group(0) if authority else ""
+
+    if "@" in netloc:
+        reason = "链接中含有 @，可能伪装真实网址"
+        real_host, _ = _check_host(netloc.rsplit("@", 1)[1].split(":", 1)[0])
+        if real_host is not None:
+            reason += f"（实际打开的是 {real_host}）"
+        return _reject(url, reason)
+
+    raw_host, colon, port = netloc.partition(":")
+    if raw_host.startswith("["):
+        return _reject(url, "不允许打开直接使用 IP 地址的链接")
+    host, problem = _check_host(raw_host)
+    if host is None:
+        return _reject(url, problem or "网址的域名格式不正确")
+    if colon and port != "443":
+        return _reject(url, "链接使用了非标准端口，不是普通的网站链接", host)
+
+    # urlsplit is lenient; make sure it sees exactly what we checked.
+    try:
+        parts = urlsplit(url)
+        parsed_port = parts.port
+    except ValueError:
+        return _reject(url, "链接格式异常", host)
+    if (
+        parts.scheme.lower() != "https"
+        or parts.netloc != netloc
+        or (parts.hostname or "").rstrip(".") != host
+        or parsed_port not in (None, 443)
+    ):
+        return _reject(url, "链接格式异常", host)
+
+    if _is_official(host):
+        return UrlCheck(url=url, ok=True, official=True, host=host, reason=None)
+    lookalike = next((d for d in OFFICIAL_DOMAINS[:3] if d in host), None)
+    if lookalike is not None:
+        reason = f"网址中含有“{lookalike}”字样，但实际并不是官方网站（{host}），请谨慎访问"
+    else:
+        reason = "这不是 12315 或政府官方网站，请谨慎访问"
+    return UrlCheck(url=url, ok=True, official=False, host=host, reason=reason)

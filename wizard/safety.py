@@ -56,8 +56,7 @@ LINE_SEPARATORS = frozenset("\u2028\u2029")
 _VARIATION_SELECTORS = frozenset("\ufe0e\ufe0f")
 
 _C0_NAMES = (
-    "NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI "
-    "DLE DC1 DC2 DC3 DC4 NAK SYN ETB CAN EM SUB ESC FS GS RS US"
+    "NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI DLE DC1 DC2 DC3 DC4 NAK SYN ETB CAN EM SUB ESC FS GS RS US"
 ).split()
 
 _C1_NAMES = (
@@ -73,13 +72,7 @@ def _is_removed(ch: str) -> bool:
     caller and never reach this function.
     """
     cp = ord(ch)
-    return (
-        cp < 0x20
-        or 0x7F <= cp <= 0x9F
-        or 0xD800 <= cp <= 0xDFFF
-        or ch in BIDI_CONTROLS
-        or ch in INVISIBLE
-    )
+    return cp < 0x20 or 0x7F <= cp <= 0x9F or 0xD800 <= cp <= 0xDFFF or ch in BIDI_CONTROLS or ch in INVISIBLE
 
 
 def _joins_emoji(ch: str) -> bool:

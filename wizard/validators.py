@@ -285,7 +285,7 @@ def parse_phone(raw: str) -> Parsed:
 
     if not digits.startswith("0") and 7 <= len(digits) <= 8 and not extension:
         return _error("固定电话请加上区号，例如 010-12345678")
-    if digits.startswith("1") and not international and 9 <= len(digits) <= 13:
+    if digits.startswith("1") and not international and len(digits) in (9, 10, 12, 13):
         return _error(f"手机号应为 11 位，您输入了 {len(digits)} 位")
     return _error(_PHONE_HINT)
 
@@ -351,10 +351,7 @@ def parse_date(
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 _USCC_LOOKALIKES = {"I": "1", "O": "0", "Z": "2", "S": "5", "V": "U"}
-USCC_CHECK_WARNING = (
-    "校验位不符：请与营业执照或 gsxt.gov.cn 上的代码逐字核对"
-    "（部分早期代码也会出现这种情况，可以继续）"
-)
+USCC_CHECK_WARNING = "校验位不符：请与营业执照或 gsxt.gov.cn 上的代码逐字核对（部分早期代码也会出现这种情况，可以继续）"
 
 
 def uscc_check_char(first17: str) -> str:
@@ -430,9 +427,7 @@ def parse_text(
         return EMPTY
     length = len(text)
     if max_length is not None and length > max_length:
-        return _error(
-            f"已输入 {length} 字，超过上限 {max_length} 字，请删减 {length - max_length} 字"
-        )
+        return _error(f"已输入 {length} 字，超过上限 {max_length} 字，请删减 {length - max_length} 字")
     warning: str | None = None
     if length > TEXT_HARD_CAP:
         text = _prepare_text(text[:TEXT_HARD_CAP], multiline)

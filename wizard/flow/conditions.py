@@ -65,6 +65,22 @@ FIELD_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
 @dataclass(frozen=True)
+class _Pos:
+    line: int
+    col: int
+
+    def compare(
+        self,
+        field: str,
+        op: Op,
+        values: tuple[str, ...] = (),
+        number: Decimal | None = None,
+        unit: TimeUnit | None = None,
+    ) -> Compare:
+        return Compare(field, op, values, number, unit, self.line, self.col)
+
+
+@dataclass(frozen=True)
 class _Tok:
     kind: str  # op, quoted, word
     text: str
@@ -166,14 +182,12 @@ class _Parser:
     def comparison(self) -> Condition:
         name = self.take()
         if name.kind != "word" or not FIELD_ID.match(name.text):
-            raise ConditionSyntaxError(
-                name.offset, f"expected a field id (letters, digits, _), found '{name.text}'"
-            )
+            raise ConditionSyntaxError(name.offset, f"expected a field id (letters, digits, _), found '{name.text}'")
         field = name.text
         t = self.peek()
-        mk = {"line": self.line, "col": self.col}
+        mk = _Pos(self.line, self.col)
         if t is None or (t.kind == "word" and t.text in ("and", "or")) or t.text == ")":
-            return Compare(field, Op.ANSWERED, **mk)
+            return mk.compare(field, Op.ANSWERED)
         if t.kind == "word" and t.text == "is":
             self.take()
             negate = False
@@ -184,25 +198,25 @@ class _Parser:
             if what.text not in ("set", "empty"):
                 raise ConditionSyntaxError(what.offset, "expected 'is set' or 'is empty'")
             op = Op.IS_SET if (what.text == "set") != negate else Op.IS_EMPTY
-            return Compare(field, op, **mk)
+            return mk.compare(field, op)
         if t.kind == "op" and t.text in ("==", "!="):
             self.take()
             v = self.value()
-            return Compare(field, Op.EQ if t.text == "==" else Op.NE, (v.text,), **mk)
+            return mk.compare(field, Op.EQ if t.text == "==" else Op.NE, (v.text,))
         if t.kind == "op" and t.text in ("<", "<=", ">", ">="):
             self.take()
             v = self.value()
-            return Compare(field, Op(t.text), number=self.number(v), **mk)
+            return mk.compare(field, Op(t.text), number=self.number(v))
         if t.kind == "word" and t.text in ("in", "not"):
             self.take()
             op = Op.IN
             if t.text == "not":
                 self.expect("in")
                 op = Op.NOT_IN
-            return Compare(field, op, self.value_list(), **mk)
+            return mk.compare(field, op, self.value_list())
         if t.kind == "word" and t.text == "contains":
             self.take()
-            return Compare(field, Op.CONTAINS, (self.value().text,), **mk)
+            return mk.compare(field, Op.CONTAINS, (self.value().text,))
         if t.kind == "word" and t.text in ("older_than", "within"):
             self.take()
             n = self.value()
@@ -214,7 +228,7 @@ class _Parser:
             if unit is None:
                 raise ConditionSyntaxError(unit_tok.offset, "expected days, months or years")
             op = Op.OLDER_THAN if t.text == "older_than" else Op.WITHIN
-            return Compare(field, op, number=number, unit=unit, **mk)
+            return mk.compare(field, op, number=number, unit=unit)
         raise ConditionSyntaxError(
             t.offset,
             f"unknown operator '{t.text}'; use ==, !=, <, <=, >, >=, in, not in, contains, "

@@ -56,12 +56,22 @@ class _Linter:
         seen: dict[str, int] = {}
         for i, step in enumerate(self.flow.steps):
             if step.id in seen:
-                self.error(step.line, step.col, f"duplicate step id '{step.id}' (first at line {seen[step.id]})", f"steps[{i}].id")
+                self.error(
+                    step.line,
+                    step.col,
+                    f"duplicate step id '{step.id}' (first at line {seen[step.id]})",
+                    f"steps[{i}].id",
+                )
             seen.setdefault(step.id, step.line)
         fields: dict[str, int] = {}
         for where, f in self.fields():
             if f.id in fields:
-                self.error(f.line, f.col, f"duplicate field id '{f.id}' (first at line {fields[f.id]})", f"{where}.id")
+                self.error(
+                    f.line,
+                    f.col,
+                    f"duplicate field id '{f.id}' (first at line {fields[f.id]})",
+                    f"{where}.id",
+                )
             fields.setdefault(f.id, f.line)
         for i, c in enumerate(self.flow.compose):
             if c.id in fields:
@@ -84,18 +94,38 @@ class _Linter:
         for where, f in self.fields():
             if f.type in CHOICE_TYPES:
                 if not f.options:
-                    self.error(f.line, f.col, f"a {f.type.value} field needs a non-empty 'options' list", where)
+                    self.error(
+                        f.line,
+                        f.col,
+                        f"a {f.type.value} field needs a non-empty 'options' list",
+                        where,
+                    )
                 seen: set[str] = set()
                 for j, opt in enumerate(f.options):
                     if opt.value in seen:
                         self.error(opt.line, 0, f"duplicate option '{opt.value}'", f"{where}.options[{j}]")
                     seen.add(opt.value)
             elif f.options:
-                self.error(f.line, f.col, f"'options' only applies to select and multiselect, not {f.type.value}", where)
+                self.error(
+                    f.line,
+                    f.col,
+                    f"'options' only applies to select and multiselect, not {f.type.value}",
+                    where,
+                )
             if f.max_length is not None and f.type not in FREE_TEXT_TYPES:
-                self.error(f.line, f.col, f"'max_length' only applies to text and textarea, not {f.type.value}", where)
+                self.error(
+                    f.line,
+                    f.col,
+                    f"'max_length' only applies to text and textarea, not {f.type.value}",
+                    where,
+                )
             if (f.min is not None or f.max is not None) and f.type not in NUMERIC_TYPES:
-                self.error(f.line, f.col, f"'min'/'max' only apply to money and number, not {f.type.value}", where)
+                self.error(
+                    f.line,
+                    f.col,
+                    f"'min'/'max' only apply to money and number, not {f.type.value}",
+                    where,
+                )
             if f.min is not None and f.max is not None and f.min > f.max:
                 self.error(f.line, f.col, f"min ({f.min}) is greater than max ({f.max})", where)
             if f.type is FieldType.MONEY and f.min is not None and f.min < 0:
@@ -110,7 +140,12 @@ class _Linter:
     def pattern(self, f: Field, where: str) -> None:
         assert f.pattern is not None
         if f.type not in FREE_TEXT_TYPES:
-            self.error(f.line, f.col, f"'pattern' only applies to text and textarea, not {f.type.value}", where)
+            self.error(
+                f.line,
+                f.col,
+                f"'pattern' only applies to text and textarea, not {f.type.value}",
+                where,
+            )
             return
         if len(f.pattern) > MAX_PATTERN:
             self.error(f.line, f.col, f"pattern longer than {MAX_PATTERN} characters", f"{where}.pattern")
@@ -122,7 +157,8 @@ class _Linter:
             return
         if _NESTED_QUANTIFIER.search(f.pattern):
             self.error(
-                f.line, f.col,
+                f.line,
+                f.col,
                 "pattern repeats a group that itself repeats (like (a+)+): it can hang on long input",
                 f"{where}.pattern",
             )
@@ -138,7 +174,8 @@ class _Linter:
         if before is not None and self.asked[name] >= before:
             step = self.flow.steps[self.asked[name][0]]
             self.error(
-                line, col,
+                line,
+                col,
                 f"'{name}' is asked later (in step '{step.id}'), so it has no answer here",
                 where,
             )
@@ -179,17 +216,31 @@ class _Linter:
             for v in c.values:
                 if v not in known:
                     self.error(
-                        c.line, c.col, f"'{v}' is not an option of '{f.id}'", where,
+                        c.line,
+                        c.col,
+                        f"'{v}' is not an option of '{f.id}'",
+                        where,
                         did_you_mean(v, known) or f"options: {', '.join(known)}",
                     )
 
-    def text(self, text: Text | None, where: str, before: tuple[int, int] | None, allow_compose: bool = True) -> None:
+    def text(
+        self,
+        text: Text | None,
+        where: str,
+        before: tuple[int, int] | None,
+        allow_compose: bool = True,
+    ) -> None:
         if text is None:
             return
         for name in text.refs:
             if name in self.compose_ids:
                 if not allow_compose:
-                    self.error(text.line, text.col, f"'{{{name}}}' is a composed text; it cannot be used inside a composed text", where)
+                    self.error(
+                        text.line,
+                        text.col,
+                        f"'{{{name}}}' is a composed text; it cannot be used inside a composed text",
+                        where,
+                    )
                 continue
             self.ref_field(name, text.line, text.col, where, before=before)
         self.markdown_links(text, where)
@@ -205,9 +256,19 @@ class _Linter:
             return
         verdict = check_url(url)
         if not verdict.ok:
-            self.error(line, col, f"link '{url}' is not allowed: {verdict.reason or 'only https links'}", where)
+            self.error(
+                line,
+                col,
+                f"link '{url}' is not allowed: {verdict.reason or 'only https links'}",
+                where,
+            )
         elif not verdict.official:
-            self.warning(line, col, f"link '{url}' is not on an official domain (12315.cn, samr.gov.cn, gsxt.gov.cn, gov.cn)", where)
+            self.warning(
+                line,
+                col,
+                f"link '{url}' is not on an official domain (12315.cn, samr.gov.cn, gsxt.gov.cn, gov.cn)",
+                where,
+            )
 
     def references(self) -> None:
         flow = self.flow
@@ -225,7 +286,11 @@ class _Linter:
                     self.condition(note.when, f"{here}.{kind}[{j}].when", end)
             for fi, f in enumerate(step.fields):
                 fw = f"{here}.fields[{fi}]"
-                for t, key in ((f.label, "label"), (f.help, "help"), (f.placeholder, "placeholder")):
+                for t, key in (
+                    (f.label, "label"),
+                    (f.help, "help"),
+                    (f.placeholder, "placeholder"),
+                ):
                     self.text(t, f"{fw}.{key}", (si, fi))
                 self.condition(f.when, f"{fw}.when", (si, fi))
                 for oi, opt in enumerate(f.options):
@@ -242,7 +307,13 @@ class _Linter:
             self.text(check.message, f"{cw}.message", None)
             si = flow.step_index(check.step)
             if si < 0:
-                self.error(check.line, 0, f"unknown step '{check.step}'", f"{cw}.step", did_you_mean(check.step, [s.id for s in flow.steps]))
+                self.error(
+                    check.line,
+                    0,
+                    f"unknown step '{check.step}'",
+                    f"{cw}.step",
+                    did_you_mean(check.step, [s.id for s in flow.steps]),
+                )
         for i, comp in enumerate(flow.compose):
             for j, part in enumerate(comp.parts):
                 self.text(part.text, f"compose[{i}].parts[{j}]", None, allow_compose=False)
@@ -251,19 +322,34 @@ class _Linter:
             if src.url is not None:
                 verdict = check_url(src.url)
                 if not verdict.ok:
-                    self.error(0, 0, f"source link '{src.url}' is not allowed: {verdict.reason}", f"sources[{i}].url")
+                    self.error(
+                        0,
+                        0,
+                        f"source link '{src.url}' is not allowed: {verdict.reason}",
+                        f"sources[{i}].url",
+                    )
 
     # --- reachability --------------------------------------------------------------
 
     def reachability(self) -> None:
         for si, step in enumerate(self.flow.steps):
             if step.when is not None and not satisfiable(step.when):
-                self.error(step.line, step.col, f"step '{step.id}' can never be shown: its condition contradicts itself", f"steps[{si}].when")
+                self.error(
+                    step.line,
+                    step.col,
+                    f"step '{step.id}' can never be shown: its condition contradicts itself",
+                    f"steps[{si}].when",
+                )
                 continue
             for fi, f in enumerate(step.fields):
                 if f.when is not None and not satisfiable(f.when):
                     level = self.error if f.required else self.warning
-                    level(f.line, f.col, f"field '{f.id}' can never be shown: its condition contradicts itself", f"steps[{si}].fields[{fi}].when")
+                    level(
+                        f.line,
+                        f.col,
+                        f"field '{f.id}' can never be shown: its condition contradicts itself",
+                        f"steps[{si}].fields[{fi}].when",
+                    )
 
     def run(self) -> list[Diagnostic]:
         if not self.flow.steps:

@@ -10,11 +10,11 @@ error.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from collections.abc import Callable
 from typing import TypeVar
 
 from wizard.errors import Diagnostic, FlowLoadError, Location, Severity, did_you_mean
@@ -33,8 +33,8 @@ from wizard.flow.model import (
     Field,
     FieldType,
     Flow,
-    NotOf,
     Note,
+    NotOf,
     Option,
     Source,
     Step,
@@ -48,7 +48,17 @@ ID_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 FLOW_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
 MAX_TEXT = 20_000
 
-TOP_KEYS = ("id", "title", "version", "reviewed", "description", "sources", "steps", "checks", "compose")
+TOP_KEYS = (
+    "id",
+    "title",
+    "version",
+    "reviewed",
+    "description",
+    "sources",
+    "steps",
+    "checks",
+    "compose",
+)
 STEP_KEYS = ("id", "title", "body", "link", "tips", "warnings", "fields", "checklist", "when")
 FIELD_KEYS = (
     "id",
@@ -86,15 +96,11 @@ class _Ctx:
 
     def error(self, node: YamlNode | None, message: str, key_path: str = "", hint: str = "") -> None:
         line, col = (node.line, node.col) if node is not None else (0, 0)
-        self.diagnostics.append(
-            Diagnostic(Severity.ERROR, Location(self.path, line, col), message, key_path, hint)
-        )
+        self.diagnostics.append(Diagnostic(Severity.ERROR, Location(self.path, line, col), message, key_path, hint))
 
     def warning(self, node: YamlNode | None, message: str, key_path: str = "", hint: str = "") -> None:
         line, col = (node.line, node.col) if node is not None else (0, 0)
-        self.diagnostics.append(
-            Diagnostic(Severity.WARNING, Location(self.path, line, col), message, key_path, hint)
-        )
+        self.diagnostics.append(Diagnostic(Severity.WARNING, Location(self.path, line, col), message, key_path, hint))
 
 
 _KIND = {Scalar: "a single value", Seq: "a list", Map: "a mapping (key: value)"}
@@ -242,7 +248,12 @@ class _Builder:
             hint = ""
             if len(node.items) == 1:
                 hint = did_you_mean(node.items[0][0].value, ("all", "any", "not"))
-            self.ctx.error(node, f"a condition mapping has exactly one key: all, any or not (found {keys})", where, hint)
+            self.ctx.error(
+                node,
+                f"a condition mapping has exactly one key: all, any or not (found {keys})",
+                where,
+                hint,
+            )
             return None
         key, value = node.items[0]
         if key.value == "not":
@@ -381,7 +392,17 @@ class _Builder:
         if sid is None or title is None:
             return None
         return Step(
-            sid, title, body or EMPTY_TEXT, link, tips, warnings, fields, items, when, node.line, node.col
+            sid,
+            title,
+            body or EMPTY_TEXT,
+            link,
+            tips,
+            warnings,
+            fields,
+            items,
+            when,
+            node.line,
+            node.col,
         )
 
     def check(self, node: YamlNode, where: str) -> Check | None:
@@ -396,7 +417,11 @@ class _Builder:
             try:
                 level = CheckLevel(level_raw)
             except ValueError:
-                self.ctx.error(level_node, f"level must be 'stop' or 'warn', found '{level_raw}'", f"{where}.level")
+                self.ctx.error(
+                    level_node,
+                    f"level must be 'stop' or 'warn', found '{level_raw}'",
+                    f"{where}.level",
+                )
         when_node = self.required(m, "when", where)
         when = self.condition(when_node, f"{where}.when")
         message = self.text(self.required(m, "message", where), f"{where}.message")
@@ -465,7 +490,11 @@ class _Builder:
             try:
                 date.fromisoformat(reviewed)
             except ValueError:
-                self.ctx.error(reviewed_node, f"reviewed must be a date written YYYY-MM-DD, found '{reviewed}'", "reviewed")
+                self.ctx.error(
+                    reviewed_node,
+                    f"reviewed must be a date written YYYY-MM-DD, found '{reviewed}'",
+                    "reviewed",
+                )
         description = self.text(m.get("description"), "description")
         sources = self._list(m.get("sources"), "sources", self.source)
         steps_node = self.required(m, "steps", "")
@@ -478,7 +507,16 @@ class _Builder:
             return None
         checks = tuple(_infer_check_step(c, steps) for c in checks)
         return Flow(
-            fid, title, version, reviewed, description or EMPTY_TEXT, sources, steps, checks, compose, path
+            fid,
+            title,
+            version,
+            reviewed,
+            description or EMPTY_TEXT,
+            sources,
+            steps,
+            checks,
+            compose,
+            path,
         )
 
 

@@ -56,7 +56,7 @@ class Ref:
     name: str
 
 
-Segment = Union[Literal, SiteLabel, Ref]
+Segment = Union[Literal, SiteLabel, Ref]  # noqa: UP007
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ class NotOf:
     col: int = 0
 
 
-Condition = Union[Compare, AllOf, AnyOf, NotOf]
+Condition = Union[Compare, AllOf, AnyOf, NotOf]  # noqa: UP007
 
 
 def condition_fields(cond: Condition | None) -> tuple[str, ...]:

@@ -57,7 +57,8 @@ def parse_text(source: str, line: int = 0, col: int = 0) -> Text:
             name = source[i + 1 : end].strip()
             if not _NAME.match(name):
                 raise TemplateSyntaxError(
-                    i, f"'{{{name}}}' is not a field id (letters, digits and _; write '{{{{' for a brace)"
+                    i,
+                    f"'{{{name}}}' is not a field id (letters, digits and _; write '{{{{' for a brace)",
                 )
             flush()
             segments.append(Ref(name))

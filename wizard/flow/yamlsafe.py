@@ -69,7 +69,7 @@ class Map(Node):
         return None
 
 
-YamlNode = Union[Scalar, Seq, Map]
+YamlNode = Union[Scalar, Seq, Map]  # noqa: UP007 - a runtime alias; 3.10 lacks | on classes here
 
 
 class YamlProblem(Exception):
@@ -115,6 +115,8 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
 
 def _mark(event: yaml.Event) -> tuple[int, int]:
     mark = event.start_mark
+    if mark is None:
+        return 0, 0
     return mark.line + 1, mark.column + 1
 
 
@@ -124,7 +126,7 @@ def _problem(path: str, line: int, col: int, message: str) -> YamlProblem:
 
 def _events(text: str) -> object:
     if _Parser is not None:
-        return yaml.parse(text, Loader=_Parser)  # type: ignore[arg-type]
+        return yaml.parse(text, Loader=_Parser)
     return yaml.parse(text, Loader=yaml.SafeLoader)
 
 
@@ -167,7 +169,7 @@ def parse(text: str, path: str) -> YamlNode:
             pending_key[-1] = None
 
     try:
-        for event in _events(text):  # type: ignore[attr-defined]
+        for event in _events(text):  # type: ignore[attr-defined,unused-ignore]
             if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
                 continue
             line, col = _mark(event)
@@ -182,9 +184,7 @@ def parse(text: str, path: str) -> YamlNode:
             if anchor is not None:
                 raise _problem(path, line, col, f"anchors (&{anchor}) are not allowed in flow files")
             tag = getattr(event, "tag", None)
-            if tag is not None and not (
-                isinstance(event, yaml.ScalarEvent) and tag == "!" and not event.implicit[0]
-            ):
+            if tag is not None and not (isinstance(event, yaml.ScalarEvent) and tag == "!" and not event.implicit[0]):
                 raise _problem(path, line, col, f"tags ({tag}) are not allowed in flow files")
             count += 1
             if count > MAX_NODES:

@@ -1,0 +1,59 @@
+"""The command line. Imports Textual only for the commands that open the app.
+
+Each command lives in ``wizard/commands/<name>.py`` with ``add_arguments``
+and ``main``; this module only parses arguments and dispatches, so that
+``wizard validate`` stays light.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from wizard import __version__
+
+COMMANDS: dict[str, str] = {
+    "run": "打开向导（默认命令）/ open the wizard on a flow",
+    "validate": "检查流程文件 / check flow files",
+    "flows": "列出内置流程 / list the shipped flows",
+    "checklist": "不打开界面，直接生成清单 / print the checklist for an answers file",
+    "sessions": "列出或删除已保存的进度 / list or erase saved sessions",
+    "test": "运行流程的路径测试 / run a flow's path tests",
+    "new": "新建流程模板 / write a starter flow",
+    "serve": "在浏览器中使用 / serve the wizard in a web browser",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wizard",
+        description="12315 投诉向导：一步一步教您在全国12315平台投诉商家。",
+    )
+    parser.add_argument("--version", action="version", version=f"wizard {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, help_text in COMMANDS.items():
+        module = importlib.import_module(f"wizard.commands.{name}")
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(p)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help", "--version")):
+        args_list.insert(0, "run")
+    parser = build_parser()
+    try:
+        args = parser.parse_args(args_list)
+    except SystemExit as exc:
+        return int(exc.code or 0) if isinstance(exc.code, int) else 2
+    module = importlib.import_module(f"wizard.commands.{args.command}")
+    try:
+        return int(module.main(args))
+    except KeyboardInterrupt:
+        print("已取消。", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,26 @@
+"""``wizard flows``: the shipped flows with id, title, step count and path."""
+
+from __future__ import annotations
+
+import argparse
+
+from wizard.flow.loader import check_file
+from wizard.shipped import shipped_flows
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    del p
+
+
+def main(args: argparse.Namespace) -> int:
+    del args
+    status = 0
+    for path in shipped_flows():
+        flow, diagnostics = check_file(path)
+        if flow is None:
+            status = 1
+            first = next((d.format() for d in diagnostics if d.is_error), "invalid")
+            print(f"{path.stem}\t(无法加载 / cannot load: {first})\t-\t{path}")
+            continue
+        print(f"{flow.id}\t{flow.title.source}\t{len(flow.steps)} 步\t{path}")
+    return status

@@ -1,0 +1,31 @@
+"""``wizard validate PATH...``: check flow files; never imports Textual or OpenCC."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from wizard.flow.loader import check_file
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH", help="flow files (YAML)")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+
+
+def main(args: argparse.Namespace) -> int:
+    failed = 0
+    for path in args.paths:
+        flow, diagnostics = check_file(path)
+        for d in diagnostics:
+            print(d.format(), file=sys.stdout)
+        errors = sum(1 for d in diagnostics if d.is_error)
+        warnings = len(diagnostics) - errors
+        if errors:
+            failed += 1
+            print(f"{path}: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
+        elif not args.quiet:
+            steps = len(flow.steps) if flow else 0
+            extra = f", {warnings} warning(s)" if warnings else ""
+            print(f"{path}: ok ({steps} steps{extra})", file=sys.stderr)
+    return 1 if failed else 0

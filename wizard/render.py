@@ -1,0 +1,71 @@
+"""Flow text to display strings, in the reader's script.
+
+A :class:`TextRenderer` holds the script converter (identity for zh-Hans)
+and knows the three rules every view follows:
+
+- flow literals are converted to the reader's script;
+- site labels are shown exactly as on 12315.cn, with the converted reading
+  beside them when it differs: 「我要投诉」（我要投訴）;
+- answers are inserted exactly as the user typed them, never converted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from wizard.flow.model import Literal, Ref, SiteLabel, Text
+from wizard.flow.templates import MISSING
+
+
+def _same(s: str) -> str:
+    return s
+
+
+@dataclass(frozen=True)
+class TextRenderer:
+    convert: Callable[[str], str] = _same
+
+    def ui(self, s: str) -> str:
+        """The app's own interface text."""
+        return self.convert(s)
+
+    def label(self, s: str) -> str:
+        converted = self.convert(s)
+        return f"「{s}」" if converted == s else f"「{s}」（{converted}）"
+
+    @property
+    def missing(self) -> str:
+        return self.convert(MISSING)
+
+    def text(
+        self,
+        text: Text | None,
+        values: Callable[[str], str | None] | Mapping[str, str] | None = None,
+    ) -> str:
+        if text is None:
+            return ""
+        lookup = _lookup(values)
+        out: list[str] = []
+        for seg in text.segments:
+            if isinstance(seg, Literal):
+                out.append(self.convert(seg.text))
+            elif isinstance(seg, SiteLabel):
+                out.append(self.label(seg.text))
+            elif isinstance(seg, Ref):
+                value = lookup(seg.name)
+                out.append(self.missing if value is None or value == "" else value)
+        return "".join(out)
+
+
+def _lookup(
+    values: Callable[[str], str | None] | Mapping[str, str] | None,
+) -> Callable[[str], str | None]:
+    if values is None:
+        return lambda _name: None
+    if callable(values):
+        return values
+    return values.get
+
+
+PLAIN = TextRenderer()

@@ -1,0 +1,228 @@
+"""A user's way through a flow: answers, which steps apply, checks, progress.
+
+Pure: no I/O, no UI. Every view (Textual app, plain mode, ``wizard
+checklist``, path tests) asks this module which steps and fields apply, so
+that rule lives in one place.
+
+Answers are never dropped: an answer to a field that is hidden (its step or
+itself no longer applies) stays in :attr:`Session.answers` and comes back
+when the field is shown again; it is only left out of :meth:`effective`, the
+answers that count for conditions, templates and the checklist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from wizard.fields import RawAnswer, Verdict, display_value, validate
+from wizard.flow.conditions import Answer, evaluate
+from wizard.flow.model import Check, CheckLevel, Compose, Field, Flow, Option, Step
+from wizard.flow.templates import MISSING, render
+
+REVIEW = "__review__"
+CHECKLIST = "__checklist__"
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """The outcome of validating one step's answers."""
+
+    values: dict[str, Answer | None]
+    errors: dict[str, str]
+    warnings: dict[str, str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def first_error(self) -> str | None:
+        return next(iter(self.errors), None)
+
+
+@dataclass
+class Session:
+    flow: Flow
+    answers: dict[str, Answer] = field(default_factory=dict)
+    position: str = ""
+    today: date = field(default_factory=date.today)
+    script: str = "zh-Hans"
+    ticked: set[str] = field(default_factory=set)  # checklist item keys the user ticked
+
+    def __post_init__(self) -> None:
+        if not self.position or (self.position not in (REVIEW, CHECKLIST) and self.flow.step(self.position) is None):
+            first = self.visible_steps()
+            self.position = first[0].id if first else REVIEW
+
+    # --- what applies ------------------------------------------------------------
+
+    def effective(self) -> dict[str, Answer]:
+        """The answers that count: those of fields shown on the user's path."""
+        eff: dict[str, Answer] = {}
+        for step in self.flow.steps:
+            if not evaluate(step.when, eff, self.today):
+                continue
+            for f in step.fields:
+                if f.id in self.answers and evaluate(f.when, eff, self.today):
+                    value = self.answers[f.id]
+                    if f.type.value == "select" and isinstance(value, str) and not self._option_shown(f, value, eff):
+                        continue
+                    eff[f.id] = value
+        return eff
+
+    def _option_shown(self, f: Field, value: str, eff: Mapping[str, Answer]) -> bool:
+        opt = f.option(value)
+        return opt is not None and evaluate(opt.when, eff, self.today)
+
+    def visible_steps(self) -> list[Step]:
+        eff = self.effective()
+        return [s for s in self.flow.steps if evaluate(s.when, eff, self.today)]
+
+    def step_applies(self, step: Step) -> bool:
+        return evaluate(step.when, self.effective(), self.today)
+
+    def visible_fields(self, step: Step, pending: Mapping[str, Answer | None] | None = None) -> list[Field]:
+        """The step's fields that apply, given the answers (and what is being typed now)."""
+        eff = self.effective()
+        if pending:
+            for k, v in pending.items():
+                if v is None:
+                    eff.pop(k, None)
+                else:
+                    eff[k] = v
+        return [f for f in step.fields if evaluate(f.when, eff, self.today)]
+
+    def visible_options(self, f: Field, pending: Mapping[str, Answer | None] | None = None) -> list[Option]:
+        eff = self.effective()
+        if pending:
+            eff.update({k: v for k, v in pending.items() if v is not None})
+        return [o for o in f.options if evaluate(o.when, eff, self.today)]
+
+    # --- moving ----------------------------------------------------------------------
+
+    def progress(self, step_id: str | None = None) -> tuple[int, int]:
+        """(1-based position, number of steps that apply)."""
+        steps = self.visible_steps()
+        sid = step_id or self.position
+        for i, s in enumerate(steps):
+            if s.id == sid:
+                return i + 1, len(steps)
+        return len(steps), len(steps)
+
+    def next_id(self, step_id: str | None = None) -> str:
+        """The step after ``step_id`` that applies, or :data:`REVIEW`."""
+        sid = step_id or self.position
+        if sid in (REVIEW, CHECKLIST):
+            return CHECKLIST
+        start = self.flow.step_index(sid)
+        eff = self.effective()
+        for s in self.flow.steps[start + 1 :]:
+            if evaluate(s.when, eff, self.today):
+                return s.id
+        return REVIEW
+
+    def previous_id(self, step_id: str | None = None) -> str | None:
+        sid = step_id or self.position
+        steps = self.visible_steps()
+        if sid == CHECKLIST:
+            return REVIEW
+        if sid == REVIEW:
+            return steps[-1].id if steps else None
+        start = self.flow.step_index(sid)
+        eff = self.effective()
+        for s in reversed(self.flow.steps[:start]):
+            if evaluate(s.when, eff, self.today):
+                return s.id
+        return None
+
+    def go(self, position: str) -> None:
+        if position in (REVIEW, CHECKLIST) or self.flow.step(position) is not None:
+            self.position = position
+
+    def step_status(self, step: Step) -> str:
+        """'done', 'current' or 'todo' for the step list."""
+        if step.id == self.position:
+            return "current"
+        if self.position in (REVIEW, CHECKLIST):
+            return "done"
+        here = self.flow.step_index(self.position)
+        return "done" if self.flow.step_index(step.id) < here else "todo"
+
+    # --- answering ------------------------------------------------------------------
+
+    def set_answer(self, field_id: str, value: Answer | None) -> None:
+        if value is None:
+            self.answers.pop(field_id, None)
+        else:
+            self.answers[field_id] = value
+
+    def validate_step(self, step: Step, raw: Mapping[str, RawAnswer]) -> StepResult:
+        """Validate what the user entered on a step; hidden fields are not checked."""
+        values: dict[str, Answer | None] = {}
+        errors: dict[str, str] = {}
+        warnings: dict[str, str] = {}
+        pending: dict[str, Answer | None] = {}
+        eff = self.effective()
+        for f in step.fields:
+            scope = {**eff, **{k: v for k, v in pending.items() if v is not None}}
+            for k, v in pending.items():
+                if v is None:
+                    scope.pop(k, None)
+            if not evaluate(f.when, scope, self.today):
+                continue
+            verdict: Verdict = validate(f, raw.get(f.id, self.answers.get(f.id)), self.today)
+            if verdict.value is not None and isinstance(verdict.value, str) and f.options:
+                opt = f.option(verdict.value)
+                if opt is not None and not evaluate(opt.when, scope, self.today):
+                    verdict = Verdict(None, "这个选项不适用于您之前的回答，请重新选择")
+            pending[f.id] = verdict.value
+            values[f.id] = verdict.value
+            if verdict.error:
+                errors[f.id] = verdict.error
+            if verdict.warning:
+                warnings[f.id] = verdict.warning
+        return StepResult(values, errors, warnings)
+
+    def commit_step(self, result: StepResult) -> None:
+        for fid, value in result.values.items():
+            self.set_answer(fid, value)
+
+    # --- checks and text ------------------------------------------------------------
+
+    def fired_checks(self, upto_step: str | None = None) -> list[Check]:
+        """Checks whose condition holds, evaluated after their step (or all, at the end)."""
+        eff = self.effective()
+        limit = (
+            len(self.flow.steps) if upto_step in (None, REVIEW, CHECKLIST) else self.flow.step_index(upto_step or "")
+        )
+        out = []
+        for check in self.flow.checks:
+            if self.flow.step_index(check.step) <= limit and evaluate(check.when, eff, self.today):
+                out.append(check)
+        return out
+
+    def blocking_checks(self, upto_step: str | None = None) -> list[Check]:
+        return [c for c in self.fired_checks(upto_step) if c.level is CheckLevel.STOP]
+
+    def value_of(self, name: str, eff: Mapping[str, Answer] | None = None) -> str | None:
+        """The text inserted for ``{name}``: an answer as typed, or a composed text."""
+        eff = self.effective() if eff is None else eff
+        comp = self.flow.composed(name)
+        if comp is not None:
+            return self.composed_text(comp, eff)
+        return display_value(self.flow.field(name), eff.get(name))
+
+    def composed_text(self, comp: Compose, eff: Mapping[str, Answer] | None = None) -> str:
+        """A composed text (never converted: it is pasted on the site as it is)."""
+        eff = self.effective() if eff is None else eff
+
+        def lookup(n: str) -> str | None:
+            return display_value(self.flow.field(n), eff.get(n))
+
+        return "".join(render(p.text, lookup, missing=MISSING) for p in comp.parts if evaluate(p.when, eff, self.today))
+
+    def stale_answers(self) -> dict[str, Answer]:
+        """Answers to fields that no longer exist in the flow (kept until erased)."""
+        return {k: v for k, v in self.answers.items() if self.flow.field(k) is None}

@@ -1,16 +1,61 @@
-"""`wizard run`: not built yet."""
+"""``wizard run [FLOW]`` (also plain ``wizard``): open the wizard on a flow.
+
+Chooses the view: the full-screen Textual app, or the plain line-by-line mode
+(``--plain``, or automatically when stdout is not a terminal or TERM=dumb).
+Textual is imported only when the full-screen app is opened.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+
+from wizard.flow.loader import check_file
+from wizard.script import SCRIPTS, detect_script
+from wizard.shipped import resolve_flow
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    del p
+    p.add_argument("flow", nargs="?", metavar="FLOW", help="flow file or shipped flow id (default: 12315-complaint)")
+    p.add_argument("--script", choices=SCRIPTS, help="文字：zh-Hans（简体）, zh-Hant, zh-TW, zh-HK")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--resume", action="store_true", help="continue the saved session without asking")
+    mode.add_argument("--fresh", action="store_true", help="start over without asking (the saved session is kept)")
+    p.add_argument("--plain", action="store_true", help="line-by-line questions (screen readers, pipes)")
+    p.add_argument("--watch", action="store_true", help="reload the flow when its file changes (for flow authors)")
+
+
+def resume_mode(args: argparse.Namespace) -> str:
+    """'resume', 'fresh' or 'ask'."""
+    if getattr(args, "resume", False):
+        return "resume"
+    if getattr(args, "fresh", False):
+        return "fresh"
+    return "ask"
+
+
+def wants_plain(args: argparse.Namespace) -> bool:
+    if getattr(args, "plain", False):
+        return True
+    if os.environ.get("TERM", "") == "dumb":
+        return True
+    return not sys.stdout.isatty()
 
 
 def main(args: argparse.Namespace) -> int:
-    del args
-    print("wizard run: not available yet", file=sys.stderr)
-    return 2
+    path = resolve_flow(args.flow)
+    flow, diagnostics = check_file(path)
+    if flow is None:
+        for d in diagnostics:
+            print(d.format(), file=sys.stderr)
+        print(f"无法打开流程文件 {path}（见上面的错误）。", file=sys.stderr)
+        return 1
+    script = args.script or detect_script(os.environ)
+    if wants_plain(args):
+        from wizard.plain import run_plain
+
+        return run_plain(flow, path, script=script, resume=resume_mode(args))
+    from wizard.tui.app import run_app
+
+    return run_app(flow, path, script=script, resume=resume_mode(args), watch=bool(args.watch))

@@ -76,6 +76,15 @@ def check_answers(flow: Flow, data: bytes, path: str, today: date | None = None)
     # control characters in answers are not fatal: they are removed by the validators
     pairs, problems = answers_mapping(tree, path)
     out.diagnostics.extend(problems)
+    checked = check_pairs(flow, pairs, path, today)
+    out.answers.update(checked.answers)
+    out.diagnostics.extend(checked.diagnostics)
+    return out
+
+
+def check_pairs(flow: Flow, pairs: list[tuple[Scalar, YamlNode]], path: str, today: date) -> AnswersFile:
+    """Validate id → value pairs already read (an answers file, or a path test's ``answers:``)."""
+    out = AnswersFile()
     known = [f.id for f in flow.all_fields]
     for key, node in pairs:
         loc = Location(path, key.line, key.col)

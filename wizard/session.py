@@ -50,6 +50,7 @@ class Session:
     today: date = field(default_factory=date.today)
     script: str = "zh-Hans"
     ticked: set[str] = field(default_factory=set)  # checklist item keys the user ticked
+    drafts: dict[str, str] = field(default_factory=dict)  # raw text typed per field id, kept even when invalid
 
     def __post_init__(self) -> None:
         if not self.position or (self.position not in (REVIEW, CHECKLIST) and self.flow.step(self.position) is None):

@@ -16,7 +16,7 @@ type-checked by the loader; this module only parses and evaluates.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -104,14 +104,25 @@ def _tokenize(expr: str) -> list[_Tok]:
     return tokens
 
 
+Locate = Callable[[int], tuple[int, int]]
+
+
 class _Parser:
-    def __init__(self, expr: str, line: int, col: int) -> None:
+    def __init__(self, expr: str, line: int, col: int, locate: Locate | None = None) -> None:
         self.expr = expr
         self.toks = _tokenize(expr)
         self.i = 0
         self.line = line
         self.col = col
         self.depth = 0
+        self.locate = locate
+
+    def pos(self, tok: _Tok) -> _Pos:
+        """Where a token was written (the expression's start when unknown)."""
+        if self.locate is None:
+            return _Pos(self.line, self.col)
+        line, col = self.locate(tok.offset)
+        return _Pos(line, col)
 
     def peek(self, ahead: int = 0) -> _Tok | None:
         j = self.i + ahead
@@ -185,7 +196,7 @@ class _Parser:
             raise ConditionSyntaxError(name.offset, f"expected a field id (letters, digits, _), found '{name.text}'")
         field = name.text
         t = self.peek()
-        mk = _Pos(self.line, self.col)
+        mk = self.pos(name)
         if t is None or (t.kind == "word" and t.text in ("and", "or")) or t.text == ")":
             return mk.compare(field, Op.ANSWERED)
         if t.kind == "word" and t.text == "is":
@@ -256,11 +267,15 @@ class _Parser:
             values.append(self.value().text)
 
 
-def parse_expression(expr: str, line: int = 0, col: int = 0) -> Condition:
-    """Parse a condition expression; raises :class:`ConditionSyntaxError`."""
+def parse_expression(expr: str, line: int = 0, col: int = 0, locate: Locate | None = None) -> Condition:
+    """Parse a condition expression; raises :class:`ConditionSyntaxError`.
+
+    ``locate`` maps an offset in ``expr`` to where it was written, so that
+    each comparison carries the line and column of its field name.
+    """
     if len(expr) > MAX_EXPR_LENGTH:
         raise ConditionSyntaxError(0, f"condition longer than {MAX_EXPR_LENGTH} characters")
-    return _Parser(expr, line, col).parse()
+    return _Parser(expr, line, col, locate).parse()
 
 
 # --- evaluation -----------------------------------------------------------------

@@ -1,15 +1,22 @@
 """Semantic checks of a flow: ids, references, types, reachability, links.
 
-Runs on a structurally valid :class:`~wizard.flow.model.Flow` and returns
-diagnostics; it never raises.
+Runs on a built :class:`~wizard.flow.model.Flow` and returns diagnostics; it
+never raises. The loader runs it even when the structure had errors, telling
+it (with :class:`Broken`) which ids belong to parts it could not build, so
+that a broken field is reported once, not again at every use.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from itertools import combinations, pairwise
 
 from wizard.errors import Diagnostic, Location, Severity, did_you_mean
+from wizard.flow.conditions import Answer, evaluate, shift_date
 from wizard.flow.model import (
     CHOICE_TYPES,
     FREE_TEXT_TYPES,
@@ -21,21 +28,42 @@ from wizard.flow.model import (
     Field,
     FieldType,
     Flow,
+    Marks,
     NotOf,
     Op,
+    Ref,
+    Step,
     Text,
 )
 from wizard.safety import check_url
+from wizard.validators import TEXT_HARD_CAP
 
 MAX_PATTERN = 200
 _NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]")
 _MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")
 _AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>")
+_BARE_URL = re.compile(r"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*://[!-~]*")
+_URL_TAIL = ".,;:!?)]}>'\""
+OFFICIAL = "12315.cn, samr.gov.cn, gsxt.gov.cn, gov.cn"
+
+#: How many answer combinations the reachability search tries, per condition and per flow,
+#: before it gives up (and assumes the step or field can be shown).
+SEARCH_PER_TARGET = 20_000
+SEARCH_PER_FLOW = 200_000
+
+
+@dataclass(frozen=True)
+class Broken:
+    """What the loader could not build (and has reported): lint keeps quiet about it."""
+
+    names: frozenset[str] = frozenset()  # ids of fields, steps and composed texts built only in part or not at all
+    steps: bool = False  # some step could not be built at all
 
 
 class _Linter:
-    def __init__(self, flow: Flow) -> None:
+    def __init__(self, flow: Flow, broken: Broken) -> None:
         self.flow = flow
+        self.broken = broken
         self.out: list[Diagnostic] = []
         # where each field is asked: (step index, position in the step)
         self.asked: dict[str, tuple[int, int]] = {}
@@ -50,117 +78,122 @@ class _Linter:
     def warning(self, line: int, col: int, message: str, key_path: str = "", hint: str = "") -> None:
         self.out.append(Diagnostic(Severity.WARNING, Location(self.flow.path, line, col), message, key_path, hint))
 
+    @staticmethod
+    def at(marks: Marks, key: str, line: int, col: int) -> tuple[int, int]:
+        return marks.of(key, (line, col))
+
     # --- ids -------------------------------------------------------------------
 
     def ids(self) -> None:
         seen: dict[str, int] = {}
         for i, step in enumerate(self.flow.steps):
+            line, col = self.at(step.marks, "id", step.line, step.col)
             if step.id in seen:
                 self.error(
-                    step.line,
-                    step.col,
+                    line,
+                    col,
                     f"duplicate step id '{step.id}' (first at line {seen[step.id]})",
-                    f"steps[{i}].id",
+                    f"{_path(step.marks, f'steps[{i}]')}.id",
                 )
-            seen.setdefault(step.id, step.line)
+            seen.setdefault(step.id, line)
         fields: dict[str, int] = {}
         for where, f in self.fields():
+            line, col = self.at(f.marks, "id", f.line, f.col)
             if f.id in fields:
-                self.error(
-                    f.line,
-                    f.col,
-                    f"duplicate field id '{f.id}' (first at line {fields[f.id]})",
-                    f"{where}.id",
-                )
-            fields.setdefault(f.id, f.line)
+                self.error(line, col, f"duplicate field id '{f.id}' (first at line {fields[f.id]})", f"{where}.id")
+            fields.setdefault(f.id, line)
         for i, c in enumerate(self.flow.compose):
+            line, col = self.at(c.marks, "id", c.line, c.col)
             if c.id in fields:
-                self.error(c.line, 0, f"compose id '{c.id}' is also a field id", f"compose[{i}].id")
-            fields.setdefault(c.id, c.line)
+                self.error(
+                    line,
+                    col,
+                    f"compose id '{c.id}' is also a field id (first at line {fields[c.id]})",
+                    f"{_path(c.marks, f'compose[{i}]')}.id",
+                )
+            fields.setdefault(c.id, line)
         checks: dict[str, int] = {}
         for i, check in enumerate(self.flow.checks):
+            line, col = self.at(check.marks, "id", check.line, check.col)
             if check.id in checks:
-                self.error(check.line, 0, f"duplicate check id '{check.id}'", f"checks[{i}].id")
-            checks.setdefault(check.id, check.line)
+                self.error(
+                    line,
+                    col,
+                    f"duplicate check id '{check.id}' (first at line {checks[check.id]})",
+                    f"{_path(check.marks, f'checks[{i}]')}.id",
+                )
+            checks.setdefault(check.id, line)
 
     def fields(self) -> Iterator[tuple[str, Field]]:
         for si, step in enumerate(self.flow.steps):
             for fi, f in enumerate(step.fields):
-                yield f"steps[{si}].fields[{fi}]", f
+                yield _path(f.marks, f"steps[{si}].fields[{fi}]"), f
 
     # --- fields ------------------------------------------------------------------
 
     def field_rules(self) -> None:
         for where, f in self.fields():
+
+            def at(key: str, f: Field = f) -> tuple[int, int]:
+                return self.at(f.marks, key, f.line, f.col)
+
+            kind = f.type.value
             if f.type in CHOICE_TYPES:
-                if not f.options:
-                    self.error(
-                        f.line,
-                        f.col,
-                        f"a {f.type.value} field needs a non-empty 'options' list",
-                        where,
-                    )
-                seen: set[str] = set()
+                if not f.options and f.id not in self.broken.names:
+                    self.error(*at("options"), f"a {kind} field needs a non-empty 'options' list", f"{where}.options")
+                seen: dict[str, str] = {}
                 for j, opt in enumerate(f.options):
                     if opt.value in seen:
-                        self.error(opt.line, 0, f"duplicate option '{opt.value}'", f"{where}.options[{j}]")
-                    seen.add(opt.value)
-            elif f.options:
+                        self.error(
+                            opt.line,
+                            opt.col,
+                            f"duplicate option '{opt.value}' (first at {seen[opt.value]})",
+                            _path(opt.marks, f"{where}.options[{j}]"),
+                        )
+                    seen.setdefault(opt.value, f"{opt.line}:{opt.col}")
+            elif "options" in f.marks:
+                self.error(*at("options"), f"'options' only applies to select and multiselect, not {kind}", where)
+            if "max_length" in f.marks and f.type not in FREE_TEXT_TYPES:
+                self.error(*at("max_length"), f"'max_length' only applies to text and textarea, not {kind}", where)
+            elif f.max_length is not None and f.max_length > TEXT_HARD_CAP:
                 self.error(
-                    f.line,
-                    f.col,
-                    f"'options' only applies to select and multiselect, not {f.type.value}",
-                    where,
+                    *at("max_length"), f"max_length {f.max_length} is above the limit of {TEXT_HARD_CAP:,}", where
                 )
-            if f.max_length is not None and f.type not in FREE_TEXT_TYPES:
-                self.error(
-                    f.line,
-                    f.col,
-                    f"'max_length' only applies to text and textarea, not {f.type.value}",
-                    where,
-                )
-            if (f.min is not None or f.max is not None) and f.type not in NUMERIC_TYPES:
-                self.error(
-                    f.line,
-                    f.col,
-                    f"'min'/'max' only apply to money and number, not {f.type.value}",
-                    where,
-                )
+            for key in ("min", "max"):
+                if key in f.marks and f.type not in NUMERIC_TYPES:
+                    self.error(*at(key), f"'{key}' only applies to money and number, not {kind}", where)
             if f.min is not None and f.max is not None and f.min > f.max:
-                self.error(f.line, f.col, f"min ({f.min}) is greater than max ({f.max})", where)
+                self.error(*at("max"), f"max ({f.max}) is less than min ({f.min})", f"{where}.max")
             if f.type is FieldType.MONEY and f.min is not None and f.min < 0:
-                self.error(f.line, f.col, "a money field cannot have a negative min", where)
-            if not f.allow_future and f.type is not FieldType.DATE:
-                self.error(f.line, f.col, f"'allow_future' only applies to date, not {f.type.value}", where)
+                self.error(*at("min"), "a money field cannot have a negative min", f"{where}.min")
+            if "allow_future" in f.marks and f.type is not FieldType.DATE:
+                self.error(*at("allow_future"), f"'allow_future' only applies to date, not {kind}", where)
             if f.pattern is not None:
                 self.pattern(f, where)
-            elif f.pattern_message:
-                self.warning(f.line, f.col, "'pattern_message' without 'pattern' is never shown", where)
+            elif f.pattern_message and "pattern" not in f.marks:
+                self.warning(*at("pattern_message"), "'pattern_message' without 'pattern' is never shown", where)
 
     def pattern(self, f: Field, where: str) -> None:
         assert f.pattern is not None
+        line, col = self.at(f.marks, "pattern", f.line, f.col)
+        here = f"{where}.pattern"
         if f.type not in FREE_TEXT_TYPES:
-            self.error(
-                f.line,
-                f.col,
-                f"'pattern' only applies to text and textarea, not {f.type.value}",
-                where,
-            )
+            self.error(line, col, f"'pattern' only applies to text and textarea, not {f.type.value}", here)
             return
         if len(f.pattern) > MAX_PATTERN:
-            self.error(f.line, f.col, f"pattern longer than {MAX_PATTERN} characters", f"{where}.pattern")
+            self.error(line, col, f"pattern longer than {MAX_PATTERN} characters", here)
             return
         try:
             re.compile(f.pattern)
         except re.error as exc:
-            self.error(f.line, f.col, f"pattern does not compile: {exc}", f"{where}.pattern")
+            self.error(line, col, f"pattern does not compile: {exc}", here)
+            return
+        except (RecursionError, OverflowError, ValueError) as exc:  # absurd patterns
+            self.error(line, col, f"pattern does not compile: {type(exc).__name__}", here)
             return
         if _NESTED_QUANTIFIER.search(f.pattern):
             self.error(
-                f.line,
-                f.col,
-                "pattern repeats a group that itself repeats (like (a+)+): it can hang on long input",
-                f"{where}.pattern",
+                line, col, "pattern repeats a group that itself repeats (like (a+)+): it can hang on long input", here
             )
 
     # --- references ------------------------------------------------------------
@@ -168,8 +201,9 @@ class _Linter:
     def ref_field(self, name: str, line: int, col: int, where: str, *, before: tuple[int, int] | None) -> Field | None:
         f = self.flow.field(name)
         if f is None:
-            names = list(self.asked) + list(self.compose_ids)
-            self.error(line, col, f"unknown field '{name}'", where, did_you_mean(name, names))
+            if name not in self.broken.names:
+                names = list(self.asked) + list(self.compose_ids)
+                self.error(line, col, f"unknown field '{name}'", where, did_you_mean(name, names))
             return None
         if before is not None and self.asked[name] >= before:
             step = self.flow.steps[self.asked[name][0]]
@@ -178,6 +212,7 @@ class _Linter:
                 col,
                 f"'{name}' is asked later (in step '{step.id}'), so it has no answer here",
                 where,
+                "a condition may only use answers given before it",
             )
         return f
 
@@ -190,6 +225,11 @@ class _Linter:
             return
         if isinstance(cond, NotOf):
             self.condition(cond.item, where, before)
+            return
+        if cond.field in self.compose_ids:
+            self.error(
+                cond.line, cond.col, f"'{cond.field}' is a composed text, not a field: conditions use answers", where
+            )
             return
         f = self.ref_field(cond.field, cond.line, cond.col, where, before=before)
         if f is not None:
@@ -208,10 +248,16 @@ class _Linter:
             bad = f"'{f.id}' is a multiselect: use 'contains'"
         elif c.op in (Op.EQ, Op.NE) and t is FieldType.CONFIRM and c.values[0] not in ("true", "false"):
             bad = f"'{f.id}' is a confirm field: compare with true or false"
+        elif c.op in (Op.IN, Op.NOT_IN) and t is FieldType.CONFIRM:
+            bad = f"'{f.id}' is a confirm field: use '{f.id}' or 'not {f.id}'"
         if bad:
             self.error(c.line, c.col, bad, where)
             return
-        if t in CHOICE_TYPES and c.op in (Op.EQ, Op.NE, Op.IN, Op.NOT_IN, Op.CONTAINS):
+        if (
+            t in CHOICE_TYPES
+            and c.op in (Op.EQ, Op.NE, Op.IN, Op.NOT_IN, Op.CONTAINS)
+            and f.id not in self.broken.names
+        ):
             known = [o.value for o in f.options]
             for v in c.values:
                 if v not in known:
@@ -220,140 +266,145 @@ class _Linter:
                         c.col,
                         f"'{v}' is not an option of '{f.id}'",
                         where,
-                        did_you_mean(v, known) or f"options: {', '.join(known)}",
+                        did_you_mean(v, known) or f"options: {', '.join(dict.fromkeys(known))}",
                     )
 
-    def text(
-        self,
-        text: Text | None,
-        where: str,
-        before: tuple[int, int] | None,
-        allow_compose: bool = True,
-    ) -> None:
-        if text is None:
+    def text(self, text: Text | None, where: str, before: tuple[int, int] | None, allow_compose: bool = True) -> None:
+        if text is None or not text:
             return
-        for name in text.refs:
-            if name in self.compose_ids:
+        for seg in text.segments:
+            if not isinstance(seg, Ref):
+                continue
+            line, col = text.position(seg.offset)
+            if seg.name in self.compose_ids:
                 if not allow_compose:
                     self.error(
-                        text.line,
-                        text.col,
-                        f"'{{{name}}}' is a composed text; it cannot be used inside a composed text",
+                        line,
+                        col,
+                        f"'{{{seg.name}}}' is a composed text; it cannot be used inside a composed text",
                         where,
                     )
                 continue
-            self.ref_field(name, text.line, text.col, where, before=before)
-        self.markdown_links(text, where)
+            self.ref_field(seg.name, line, col, where, before=before)
+        self.links_in(text, where)
 
-    def markdown_links(self, text: Text, where: str) -> None:
-        for regex in (_MD_LINK, _AUTOLINK):
+    def links_in(self, text: Text, where: str) -> None:
+        """Markdown links, autolinks and bare ``scheme://`` addresses written in a text."""
+        found: dict[int, str] = {}
+        for regex in (_MD_LINK, _AUTOLINK, _BARE_URL):
             for m in regex.finditer(text.source):
-                line = text.line + text.source.count("\n", 0, m.start())
-                self.link(m.group(1), line, text.col, where)
+                start = m.start(1) if regex.groups else m.start()
+                url = m.group(1) if regex.groups else m.group().rstrip(_URL_TAIL)
+                found.setdefault(start, url)
+        for start, url in sorted(found.items()):
+            line, col = text.position(start)
+            self.link(url, line, col, where)
 
     def link(self, url: str | None, line: int, col: int, where: str) -> None:
         if url is None:
             return
         verdict = check_url(url)
         if not verdict.ok:
-            self.error(
-                line,
-                col,
-                f"link '{url}' is not allowed: {verdict.reason or 'only https links'}",
-                where,
-            )
+            self.error(line, col, f"link '{url}' is not allowed: {verdict.reason or 'only https links'}", where)
         elif not verdict.official:
-            self.warning(
-                line,
-                col,
-                f"link '{url}' is not on an official domain (12315.cn, samr.gov.cn, gsxt.gov.cn, gov.cn)",
-                where,
-            )
+            self.warning(line, col, f"link '{url}' is not on an official domain ({OFFICIAL})", where)
 
     def references(self) -> None:
         flow = self.flow
+        self.text(flow.title, "title", None)
+        self.text(flow.description, "description", None)
         for si, step in enumerate(flow.steps):
-            here = f"steps[{si}]"
+            here = _path(step.marks, f"steps[{si}]")
             start = (si, 0)
             end = (si + 1, 0)
             self.condition(step.when, f"{here}.when", start)
             self.text(step.title, f"{here}.title", end)
             self.text(step.body, f"{here}.body", end)
-            self.link(step.link, step.line, step.col, f"{here}.link")
+            self.link(step.link, *self.at(step.marks, "link", step.line, step.col), f"{here}.link")
             for kind, notes in (("tips", step.tips), ("warnings", step.warnings)):
                 for j, note in enumerate(notes):
-                    self.text(note.text, f"{here}.{kind}[{j}]", end)
-                    self.condition(note.when, f"{here}.{kind}[{j}].when", end)
+                    nw = _path(note.marks, f"{here}.{kind}[{j}]")
+                    self.text(note.text, nw, end)
+                    self.condition(note.when, f"{nw}.when", end)
             for fi, f in enumerate(step.fields):
-                fw = f"{here}.fields[{fi}]"
+                fw = _path(f.marks, f"{here}.fields[{fi}]")
                 for t, key in (
                     (f.label, "label"),
                     (f.help, "help"),
                     (f.placeholder, "placeholder"),
+                    (f.pattern_message, "pattern_message"),
                 ):
                     self.text(t, f"{fw}.{key}", (si, fi))
                 self.condition(f.when, f"{fw}.when", (si, fi))
                 for oi, opt in enumerate(f.options):
-                    self.condition(opt.when, f"{fw}.options[{oi}].when", (si, fi))
+                    ow = _path(opt.marks, f"{fw}.options[{oi}]")
+                    self.text(opt.label, f"{ow}.label", (si, fi))
+                    self.condition(opt.when, f"{ow}.when", (si, fi))
             for ci, item in enumerate(step.checklist):
-                iw = f"{here}.checklist[{ci}]"
+                iw = _path(item.marks, f"{here}.checklist[{ci}]")
                 self.text(item.text, iw, None)
                 self.text(item.value, f"{iw}.value", None)
                 self.condition(item.when, f"{iw}.when", None)
-                self.link(item.link, item.line, 0, f"{iw}.link")
+                self.link(item.link, *self.at(item.marks, "link", item.line, item.col), f"{iw}.link")
         for i, check in enumerate(flow.checks):
-            cw = f"checks[{i}]"
+            cw = _path(check.marks, f"checks[{i}]")
             self.condition(check.when, f"{cw}.when", None)
             self.text(check.message, f"{cw}.message", None)
-            si = flow.step_index(check.step)
-            if si < 0:
+            if flow.step_index(check.step) < 0 and check.step not in self.broken.names:
                 self.error(
-                    check.line,
-                    0,
+                    *self.at(check.marks, "step", check.line, check.col),
                     f"unknown step '{check.step}'",
                     f"{cw}.step",
                     did_you_mean(check.step, [s.id for s in flow.steps]),
                 )
         for i, comp in enumerate(flow.compose):
+            mw = _path(comp.marks, f"compose[{i}]")
+            self.text(comp.label, f"{mw}.label", None)
+            self.text(comp.over_limit, f"{mw}.over_limit", None)
             for j, part in enumerate(comp.parts):
-                self.text(part.text, f"compose[{i}].parts[{j}]", None, allow_compose=False)
-                self.condition(part.when, f"compose[{i}].parts[{j}].when", None)
+                pw = _path(part.marks, f"{mw}.parts[{j}]")
+                self.text(part.text, pw, None, allow_compose=False)
+                self.condition(part.when, f"{pw}.when", None)
         for i, src in enumerate(flow.sources):
-            if src.url is not None:
-                verdict = check_url(src.url)
-                if not verdict.ok:
-                    self.error(
-                        0,
-                        0,
-                        f"source link '{src.url}' is not allowed: {verdict.reason}",
-                        f"sources[{i}].url",
-                    )
+            self.link(
+                src.url, *self.at(src.marks, "url", src.line, src.col), f"{_path(src.marks, f'sources[{i}]')}.url"
+            )
 
     # --- reachability --------------------------------------------------------------
 
     def reachability(self) -> None:
+        if any(d.is_error for d in self.out):
+            return  # a search over broken references would only add noise
+        search = _Search(self.flow)
         for si, step in enumerate(self.flow.steps):
-            if step.when is not None and not satisfiable(step.when):
+            if step.when is not None and search.never(step, None) is True:
                 self.error(
-                    step.line,
-                    step.col,
-                    f"step '{step.id}' can never be shown: its condition contradicts itself",
-                    f"steps[{si}].when",
+                    *self.at(step.marks, "when", step.line, step.col),
+                    f"step '{step.id}' can never be shown: no answers make its condition true",
+                    f"{_path(step.marks, f'steps[{si}]')}.when",
                 )
                 continue
             for fi, f in enumerate(step.fields):
-                if f.when is not None and not satisfiable(f.when):
-                    level = self.error if f.required else self.warning
-                    level(
-                        f.line,
-                        f.col,
-                        f"field '{f.id}' can never be shown: its condition contradicts itself",
-                        f"steps[{si}].fields[{fi}].when",
-                    )
+                if f.when is None or search.never(step, f) is not True:
+                    continue
+                report = self.error if f.required else self.warning
+                what = "required field" if f.required else "field"
+                report(
+                    *self.at(f.marks, "when", f.line, f.col),
+                    f"{what} '{f.id}' is hidden on every path: no answers make its condition true",
+                    f"{_path(f.marks, f'steps[{si}].fields[{fi}]')}.when",
+                )
+        for i, check in enumerate(self.flow.checks):
+            if search.never_true(check.when) is True:
+                self.warning(
+                    *self.at(check.marks, "when", check.line, check.col),
+                    f"check '{check.id}' can never apply: no answers make its condition true",
+                    f"{_path(check.marks, f'checks[{i}]')}.when",
+                )
 
     def run(self) -> list[Diagnostic]:
-        if not self.flow.steps:
-            self.error(1, 1, "a flow needs at least one step", "steps")
+        if not self.flow.steps and "steps" in self.flow.marks and not self.broken.steps:
+            self.error(*self.flow.marks.of("steps", (1, 1)), "a flow needs at least one step", "steps")
         self.ids()
         self.field_rules()
         self.references()
@@ -361,52 +412,192 @@ class _Linter:
         return self.out
 
 
-def _conjuncts(cond: Condition) -> list[Condition]:
-    if isinstance(cond, AllOf):
-        out: list[Condition] = []
-        for c in cond.items:
-            out.extend(_conjuncts(c))
-        return out
-    return [cond]
+# --- the reachability search -----------------------------------------------------------
 
 
-def satisfiable(cond: Condition) -> bool:
-    """False when a condition is certainly never true (a conservative check)."""
-    if isinstance(cond, AnyOf):
-        return any(satisfiable(c) for c in cond.items)
-    if isinstance(cond, NotOf):
-        inner = cond.item
-        return not (isinstance(inner, AnyOf) and not inner.items)
-    parts = _conjuncts(cond)
-    if any(not satisfiable(c) for c in parts if isinstance(c, AnyOf)):
-        return False
-    allowed: dict[str, set[str] | None] = {}
-    excluded: dict[str, set[str]] = {}
-    empty: set[str] = set()
-    present: set[str] = set()
-    for c in parts:
-        if not isinstance(c, Compare):
-            continue
-        if c.op is Op.IS_EMPTY:
-            empty.add(c.field)
-        elif c.op in (Op.EQ, Op.IN):
-            present.add(c.field)
-            now = set(c.values)
-            prev = allowed.get(c.field)
-            allowed[c.field] = now if prev is None else prev & now
-        elif c.op in (Op.NE, Op.NOT_IN):
-            excluded.setdefault(c.field, set()).update(c.values)
-        elif c.op is not Op.IS_SET:
-            present.add(c.field)
+class _GiveUp(Exception):
+    """The search ran out of budget: assume the condition can hold."""
+
+
+def _compares(cond: Condition | None) -> Iterator[Compare]:
+    if cond is None:
+        return
+    todo: list[Condition] = [cond]
+    while todo:
+        c = todo.pop()
+        if isinstance(c, Compare):
+            yield c
+        elif isinstance(c, NotOf):
+            todo.append(c.item)
         else:
-            present.add(c.field)
-    if empty & present:
-        return False
-    for name, values in allowed.items():
-        if values is not None and not (values - excluded.get(name, set())):
+            todo.extend(c.items)
+
+
+class _Search:
+    """Is there any way through the flow that shows a step or a field?
+
+    Tries combinations of answers, field by field in the order they are
+    asked, with the same rules as the session (a hidden field's answer does
+    not count; a select answer counts only if its option is shown). Each
+    field is given only the values that can make a difference to the
+    conditions of the flow: each option mentioned, each side of each number
+    or date threshold, empty. The search is bounded; past the bound it
+    answers "can be shown".
+    """
+
+    def __init__(self, flow: Flow) -> None:
+        self.flow = flow
+        self.today = date.today()
+        self.budget = SEARCH_PER_FLOW
+        self.order: list[tuple[Step, Field]] = [(s, f) for s in flow.steps for f in s.fields]
+        self.mentions: dict[str, list[Compare]] = {}
+        conditions: list[Condition | None] = []
+        for s in flow.steps:
+            conditions.append(s.when)
+            conditions.extend(n.when for n in (*s.tips, *s.warnings))
+            conditions.extend(i.when for i in s.checklist)
+            for f in s.fields:
+                conditions.append(f.when)
+                conditions.extend(o.when for o in f.options)
+        conditions.extend(c.when for c in flow.checks)
+        conditions.extend(p.when for c in flow.compose for p in c.parts)
+        for cond in conditions:
+            for c in _compares(cond):
+                self.mentions.setdefault(c.field, []).append(c)
+        self._values: dict[str, list[Answer | None]] = {}
+
+    def never(self, step: Step, f: Field | None) -> bool | None:
+        """True when the step (or the field in it) is shown on no path; None when unsure."""
+
+        def target(eff: dict[str, Answer]) -> bool:
+            return evaluate(step.when, eff, self.today) and (f is None or evaluate(f.when, eff, self.today))
+
+        deps = {*_names(step.when), *(_names(f.when) if f is not None else ())}
+        return self._none_of(target, deps)
+
+    def never_true(self, cond: Condition) -> bool | None:
+        def target(eff: dict[str, Answer]) -> bool:
+            return evaluate(cond, eff, self.today)
+
+        return self._none_of(target, set(_names(cond)))
+
+    def _none_of(self, target: Callable[[dict[str, Answer]], bool], deps: set[str]) -> bool | None:
+        chosen = self._closure(deps)
+        if chosen is None:
+            return None
+        budget = min(self.budget, SEARCH_PER_TARGET)
+        spent = 0
+
+        def search(i: int, eff: dict[str, Answer]) -> bool:
+            nonlocal spent
+            spent += 1
+            if spent > budget:
+                raise _GiveUp
+            if i == len(chosen):
+                return target(eff)
+            step, f = chosen[i]
+            shown = evaluate(step.when, eff, self.today) and evaluate(f.when, eff, self.today)
+            values = self.values(f) if shown else [None]
+            for value in values:
+                if value is None:
+                    if search(i + 1, eff):
+                        return True
+                    continue
+                if isinstance(value, str) and f.type is FieldType.SELECT:
+                    opt = f.option(value)
+                    if opt is not None and not evaluate(opt.when, eff, self.today):
+                        continue  # the option is not offered here
+                if search(i + 1, {**eff, f.id: value}):
+                    return True
             return False
-    return True
+
+        try:
+            found = search(0, {})
+        except (_GiveUp, RecursionError):
+            return None
+        finally:
+            self.budget -= spent
+        return not found
+
+    def _closure(self, deps: set[str]) -> list[tuple[Step, Field]] | None:
+        """The fields the target depends on (directly, or through their own conditions), in order."""
+        index = {f.id: i for i, (_, f) in enumerate(self.order)}
+        todo = list(deps)
+        seen: set[str] = set()
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            if name not in index:
+                return None  # an unknown field: reported elsewhere
+            seen.add(name)
+            step, f = self.order[index[name]]
+            todo.extend(_names(step.when))
+            todo.extend(_names(f.when))
+            for opt in f.options:
+                todo.extend(_names(opt.when))
+        return sorted((self.order[index[n]] for n in seen), key=lambda sf: index[sf[1].id])
+
+    def values(self, f: Field) -> list[Answer | None]:
+        """The answers worth trying for a field: one per region the flow's conditions tell apart."""
+        cached = self._values.get(f.id)
+        if cached is not None:
+            return cached
+        mentions = self.mentions.get(f.id, [])
+        said = [v for c in mentions for v in c.values]
+        out: list[Answer | None] = [None]
+        t = f.type
+        if t is FieldType.CONFIRM:
+            out += [True, False]
+        elif t is FieldType.SELECT:
+            keep = [o.value for o in f.options if o.value in said or o.when is not None]
+            other = next((o.value for o in f.options if o.value not in keep), None)
+            out += keep + ([other] if other is not None else [])
+        elif t is FieldType.MULTISELECT:
+            options = [o.value for o in f.options]
+            named = [v for v in options if v in said][:6]
+            other = next((v for v in options if v not in named), None)
+            pool = named + ([other] if other is not None else [])
+            for size in range(1, len(pool) + 1):
+                out += [list(combo) for combo in combinations(pool, size)]
+        elif t in NUMERIC_TYPES:
+            points = sorted({c.number for c in mentions if c.number is not None})
+            picks: set[Decimal] = set(points)
+            if points:
+                picks.add(points[0] - 1)
+                picks.add(points[-1] + 1)
+                picks.update((a + b) / 2 for a, b in pairwise(points))
+            else:
+                picks.add(Decimal(1))
+            out += [str(p) for p in sorted(picks)]
+            out += [v for v in said if v not in out]
+        elif t is FieldType.DATE:
+            days: set[date] = {self.today, self.today - timedelta(days=1)}
+            for c in mentions:
+                if c.number is None or c.unit is None:
+                    continue
+                back = shift_date(self.today, -int(c.number), c.unit)
+                for delta in (-2, 2):
+                    try:
+                        days.add(back + timedelta(days=delta))
+                    except OverflowError:
+                        continue
+            out += [d.isoformat() for d in sorted(days)]
+            out += [v for v in said if v not in out]
+        else:
+            out += ["\u0000other"] + [v for v in dict.fromkeys(said)]
+        self._values[f.id] = out
+        return out
 
 
-def lint(flow: Flow) -> list[Diagnostic]:
-    return _Linter(flow).run()
+def _path(marks: Marks, fallback: str) -> str:
+    """An element's key path as written in the file (indexes count dropped elements too)."""
+    return marks.path or fallback
+
+
+def _names(cond: Condition | None) -> list[str]:
+    return [c.field for c in _compares(cond)]
+
+
+def lint(flow: Flow, broken: Broken | None = None) -> list[Diagnostic]:
+    return _Linter(flow, broken or Broken()).run()

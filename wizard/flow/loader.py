@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -20,6 +20,7 @@ from typing import TypeVar
 from wizard.errors import Diagnostic, FlowLoadError, Location, Severity, did_you_mean
 from wizard.flow import yamlsafe
 from wizard.flow.conditions import ConditionSyntaxError, parse_expression
+from wizard.flow.lint import Broken, lint
 from wizard.flow.model import (
     EMPTY_TEXT,
     AllOf,
@@ -33,6 +34,7 @@ from wizard.flow.model import (
     Field,
     FieldType,
     Flow,
+    Marks,
     Note,
     NotOf,
     Option,
@@ -45,6 +47,7 @@ from wizard.flow.templates import TemplateSyntaxError, parse_text, plain_text
 from wizard.flow.yamlsafe import Map, Scalar, Seq, YamlNode
 
 ID_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 FLOW_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
 MAX_TEXT = 20_000
 
@@ -94,13 +97,36 @@ class _Ctx:
     path: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
-    def error(self, node: YamlNode | None, message: str, key_path: str = "", hint: str = "") -> None:
-        line, col = (node.line, node.col) if node is not None else (0, 0)
-        self.diagnostics.append(Diagnostic(Severity.ERROR, Location(self.path, line, col), message, key_path, hint))
+    def error(self, node: YamlNode | None, message: str, key_path: str = "", hint: str = "", offset: int = -1) -> None:
+        self._add(Severity.ERROR, node, message, key_path, hint, offset)
 
-    def warning(self, node: YamlNode | None, message: str, key_path: str = "", hint: str = "") -> None:
-        line, col = (node.line, node.col) if node is not None else (0, 0)
-        self.diagnostics.append(Diagnostic(Severity.WARNING, Location(self.path, line, col), message, key_path, hint))
+    def warning(
+        self, node: YamlNode | None, message: str, key_path: str = "", hint: str = "", offset: int = -1
+    ) -> None:
+        self._add(Severity.WARNING, node, message, key_path, hint, offset)
+
+    def _add(
+        self, severity: Severity, node: YamlNode | None, message: str, key_path: str, hint: str, offset: int
+    ) -> None:
+        if isinstance(node, Scalar) and node.bogus:
+            return  # stands for an alias, already reported
+        line, col = _at(node, offset)
+        self.diagnostics.append(Diagnostic(severity, Location(self.path, line, col), message, key_path, hint))
+
+
+def _at(node: YamlNode | None, offset: int = -1) -> tuple[int, int]:
+    """Where a node was written, or where ``offset`` of a scalar's value was."""
+    if node is None:
+        return 0, 0
+    if offset >= 0 and isinstance(node, Scalar) and node.span is not None:
+        return node.span.locate(node.value, offset)
+    return node.line, node.col
+
+
+def _marks(node: YamlNode, where: str) -> Marks:
+    if not isinstance(node, Map):
+        return Marks((), where)
+    return Marks(tuple((key.value, value.line, value.col) for key, value in node.items), where)
 
 
 _KIND = {Scalar: "a single value", Seq: "a list", Map: "a mapping (key: value)"}
@@ -113,10 +139,16 @@ def _kind(node: YamlNode) -> str:
 class _Builder:
     def __init__(self, ctx: _Ctx) -> None:
         self.ctx = ctx
+        # ids of fields, steps and composed texts that could not be built (or only in part):
+        # their problems are reported here, so lint keeps quiet about them
+        self.broken: set[str] = set()
+        self.dropped_steps = False
 
     # --- generic helpers -------------------------------------------------------
 
     def mapping(self, node: YamlNode, where: str, allowed: tuple[str, ...]) -> Map | None:
+        if isinstance(node, Scalar) and node.bogus:
+            return None
         if not isinstance(node, Map):
             self.ctx.error(node, f"expected a mapping (key: value), found {_kind(node)}", where)
             return None
@@ -154,10 +186,11 @@ class _Builder:
         value = self.string(node, where)
         if value is None or node is None:
             return None
+        span = node.span if isinstance(node, Scalar) else None
         try:
-            return parse_text(value, node.line, node.col)
+            return parse_text(value, node.line, node.col, span)
         except TemplateSyntaxError as exc:
-            self.ctx.error(node, exc.message, where)
+            self.ctx.error(node, exc.message, where, offset=exc.offset)
             return None
 
     def ident(self, node: YamlNode | None, where: str, regex: re.Pattern[str] = ID_RE) -> str | None:
@@ -207,7 +240,7 @@ class _Builder:
         return None
 
     def seq(self, node: YamlNode | None, where: str) -> list[YamlNode]:
-        if node is None:
+        if node is None or (isinstance(node, Scalar) and node.bogus):
             return []
         if not isinstance(node, Seq):
             self.ctx.error(node, f"expected a list, found {_kind(node)}", where)
@@ -227,18 +260,18 @@ class _Builder:
             self.ctx.error(node, "conditions nested too deeply", where)
             return None
         if isinstance(node, Scalar):
+            if node.bogus:
+                return None
+            span = node.span
+            expr = node.value
+
+            def locate(offset: int) -> tuple[int, int]:
+                return span.locate(expr, offset) if span is not None else (node.line, node.col)
+
             try:
-                return parse_expression(node.value, node.line, node.col)
+                return parse_expression(expr, node.line, node.col, locate)
             except ConditionSyntaxError as exc:
-                col = node.col + exc.offset + (0 if node.plain else 1)
-                self.ctx.diagnostics.append(
-                    Diagnostic(
-                        Severity.ERROR,
-                        Location(self.ctx.path, node.line, col),
-                        f"condition: {exc.message}",
-                        where,
-                    )
-                )
+                self.ctx.error(node, f"condition: {exc.message}", where, offset=exc.offset)
                 return None
         if isinstance(node, Seq):
             self.ctx.error(node, "a condition is an expression or a mapping with all/any/not", where)
@@ -280,18 +313,18 @@ class _Builder:
     def note(self, node: YamlNode, where: str) -> Note | None:
         if isinstance(node, Scalar):
             t = self.text(node, where)
-            return Note(t, None, node.line) if t else None
+            return Note(t, None, node.line, node.col, _marks(node, where)) if t else None
         m = self.mapping(node, where, NOTE_KEYS)
         if m is None:
             return None
         t = self.text(self.required(m, "text", where), f"{where}.text")
         when = self.condition(m.get("when"), f"{where}.when")
-        return Note(t, when, node.line) if t else None
+        return Note(t, when, node.line, node.col, _marks(m, where)) if t else None
 
     def item(self, node: YamlNode, where: str) -> ChecklistItem | None:
         if isinstance(node, Scalar):
             t = self.text(node, where)
-            return ChecklistItem(t, line=node.line) if t else None
+            return ChecklistItem(t, line=node.line, col=node.col, marks=_marks(node, where)) if t else None
         m = self.mapping(node, where, ITEM_KEYS)
         if m is None:
             return None
@@ -299,12 +332,16 @@ class _Builder:
         value = self.text(m.get("value"), f"{where}.value")
         link = self.url(m.get("link"), f"{where}.link")
         when = self.condition(m.get("when"), f"{where}.when")
-        return ChecklistItem(t, value, link, when, node.line) if t else None
+        return ChecklistItem(t, value, link, when, node.line, node.col, _marks(m, where)) if t else None
 
     def option(self, node: YamlNode, where: str) -> Option | None:
         if isinstance(node, Scalar):
             value = self.string(node, where)
-            return Option(value, plain_text(value), None, node.line) if value is not None else None
+            return (
+                Option(value, plain_text(value), None, node.line, node.col, _marks(node, where))
+                if value is not None
+                else None
+            )
         m = self.mapping(node, where, OPTION_KEYS)
         if m is None:
             return None
@@ -314,7 +351,7 @@ class _Builder:
         when = self.condition(m.get("when"), f"{where}.when")
         if value is None:
             return None
-        return Option(value, label or plain_text(value), when, node.line)
+        return Option(value, label or plain_text(value), when, node.line, node.col, _marks(m, where))
 
     def field(self, node: YamlNode, where: str) -> Field | None:
         m = self.mapping(node, where, FIELD_KEYS)
@@ -337,10 +374,14 @@ class _Builder:
                 )
         label = self.text(self.required(m, "label", where), f"{where}.label")
         options: list[Option] = []
-        for i, opt in enumerate(self.seq(m.get("options"), f"{where}.options")):
+        options_node = m.get("options")
+        partial = options_node is not None and not isinstance(options_node, Seq)
+        for i, opt in enumerate(self.seq(options_node, f"{where}.options")):
             o = self.option(opt, f"{where}.options[{i}]")
             if o is not None:
                 options.append(o)
+            else:
+                partial = True
         pattern = self.string(m.get("pattern"), f"{where}.pattern")
         site_label = self.string(m.get("site_label"), f"{where}.site_label")
         help_text = self.text(m.get("help"), f"{where}.help")
@@ -353,6 +394,8 @@ class _Builder:
         max_v = self.decimal(m.get("max"), f"{where}.max")
         max_length = self.integer(m.get("max_length"), f"{where}.max_length", minimum=1)
         when = self.condition(m.get("when"), f"{where}.when")
+        if fid is not None and (partial or ftype is None or label is None):
+            self.broken.add(fid)
         if fid is None or ftype is None or label is None:
             return None
         return Field(
@@ -374,6 +417,7 @@ class _Builder:
             when=when,
             line=node.line,
             col=node.col,
+            marks=_marks(m, where),
         )
 
     def step(self, node: YamlNode, where: str) -> Step | None:
@@ -390,6 +434,10 @@ class _Builder:
         items = self._list(m.get("checklist"), f"{where}.checklist", self.item)
         when = self.condition(m.get("when"), f"{where}.when")
         if sid is None or title is None:
+            self.dropped_steps = True
+            self.broken.update(f.id for f in fields)
+            if sid is not None:
+                self.broken.add(sid)
             return None
         return Step(
             sid,
@@ -403,6 +451,7 @@ class _Builder:
             when,
             node.line,
             node.col,
+            _marks(m, where),
         )
 
     def check(self, node: YamlNode, where: str) -> Check | None:
@@ -428,18 +477,18 @@ class _Builder:
         step = self.ident(m.get("step"), f"{where}.step") if m.get("step") is not None else ""
         if cid is None or level is None or when is None or message is None or step is None:
             return None
-        return Check(cid, level, when, message, step, node.line)
+        return Check(cid, level, when, message, step, node.line, node.col, _marks(m, where))
 
     def part(self, node: YamlNode, where: str) -> ComposePart | None:
         if isinstance(node, Scalar):
             t = self.text(node, where)
-            return ComposePart(t, None, node.line) if t else None
+            return ComposePart(t, None, node.line, node.col, _marks(node, where)) if t else None
         m = self.mapping(node, where, PART_KEYS)
         if m is None:
             return None
         t = self.text(self.required(m, "text", where), f"{where}.text")
         when = self.condition(m.get("when"), f"{where}.when")
-        return ComposePart(t, when, node.line) if t else None
+        return ComposePart(t, when, node.line, node.col, _marks(m, where)) if t else None
 
     def compose(self, node: YamlNode, where: str) -> Compose | None:
         m = self.mapping(node, where, COMPOSE_KEYS)
@@ -454,20 +503,24 @@ class _Builder:
         max_length = self.integer(m.get("max_length"), f"{where}.max_length", minimum=1)
         site_label = self.string(m.get("site_label"), f"{where}.site_label")
         over = self.text(m.get("over_limit"), f"{where}.over_limit")
+        if cid is not None and (label is None or len(parts) != len(self.seq(parts_node, ""))):
+            self.broken.add(cid)
         if cid is None or label is None:
             return None
-        return Compose(cid, label, parts, max_length, site_label, over or EMPTY_TEXT, node.line)
+        return Compose(
+            cid, label, parts, max_length, site_label, over or EMPTY_TEXT, node.line, node.col, _marks(m, where)
+        )
 
     def source(self, node: YamlNode, where: str) -> Source | None:
         if isinstance(node, Scalar):
             value = self.string(node, where)
-            return Source(value) if value else None
+            return Source(value, None, node.line, node.col, _marks(node, where)) if value else None
         m = self.mapping(node, where, SOURCE_KEYS)
         if m is None:
             return None
         title = self.string(self.required(m, "title", where), f"{where}.title")
         url = self.url(m.get("url"), f"{where}.url")
-        return Source(title, url) if title else None
+        return Source(title, url, node.line, node.col, _marks(m, where)) if title else None
 
     def _list(self, node: YamlNode | None, where: str, build: Callable[[YamlNode, str], T | None]) -> tuple[T, ...]:
         out: list[T] = []
@@ -488,35 +541,42 @@ class _Builder:
         reviewed = self.string(reviewed_node, "reviewed")
         if reviewed is not None:
             try:
-                date.fromisoformat(reviewed)
+                if not DATE_RE.match(reviewed):
+                    raise ValueError(reviewed)
+                when = date.fromisoformat(reviewed)
             except ValueError:
                 self.ctx.error(
                     reviewed_node,
                     f"reviewed must be a date written YYYY-MM-DD, found '{reviewed}'",
                     "reviewed",
                 )
+                reviewed = None
+            else:
+                if when > date.today():
+                    self.ctx.warning(reviewed_node, f"reviewed date {reviewed} is in the future", "reviewed")
         description = self.text(m.get("description"), "description")
         sources = self._list(m.get("sources"), "sources", self.source)
         steps_node = self.required(m, "steps", "")
         steps = self._list(steps_node, "steps", self.step)
-        if isinstance(steps_node, Seq) and not steps_node.items:
-            self.ctx.error(steps_node, "a flow needs at least one step", "steps")
+        if steps_node is not None and not isinstance(steps_node, Seq):
+            self.dropped_steps = True
         checks = self._list(m.get("checks"), "checks", self.check)
         compose = self._list(m.get("compose"), "compose", self.compose)
-        if fid is None or title is None or version is None or reviewed is None:
-            return None
         checks = tuple(_infer_check_step(c, steps) for c in checks)
+        # A flow with missing or broken metadata is still built (with empty values) so that
+        # lint can report the problems of its steps in the same run; it is never returned.
         return Flow(
-            fid,
-            title,
-            version,
-            reviewed,
+            fid or "",
+            title or EMPTY_TEXT,
+            version or "",
+            reviewed or "",
             description or EMPTY_TEXT,
             sources,
             steps,
             checks,
             compose,
             path,
+            _marks(m, ""),
         )
 
 
@@ -533,7 +593,7 @@ def _infer_check_step(check: Check, steps: tuple[Step, ...]) -> Check:
             last = sid
     if not last and steps:
         last = steps[0].id
-    return Check(check.id, check.level, check.when, check.message, last, check.line)
+    return replace(check, step=last)
 
 
 def _sorted(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -548,18 +608,23 @@ def _sorted(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 
 
 def parse_flow(data: bytes, path: str) -> tuple[Flow | None, list[Diagnostic]]:
-    """Build and lint a flow from bytes; never raises for bad input."""
-    from wizard.flow.lint import lint
+    """Build and lint a flow from bytes; never raises for bad input.
 
-    tree, problems = yamlsafe.read(data, path)
-    if tree is None:
-        return None, problems
-    ctx = _Ctx(path, list(problems))
-    flow = _Builder(ctx).flow(tree, path)
-    if flow is not None and not any(d.is_error for d in ctx.diagnostics):
-        ctx.diagnostics.extend(lint(flow))
+    Every problem found is returned, sorted by position: those of the YAML
+    itself, of the structure, and (even when the structure has errors) of
+    the meaning, except where a broken part would only cause follow-on
+    noise. The flow is returned only when there is no error.
+    """
+    document = yamlsafe.read_document(data, path)
+    if document.tree is None:
+        return None, _sorted(document.diagnostics)
+    ctx = _Ctx(path, list(document.diagnostics))
+    builder = _Builder(ctx)
+    flow = builder.flow(document.tree, path)
+    if flow is not None:
+        ctx.diagnostics.extend(lint(flow, Broken(frozenset(builder.broken), builder.dropped_steps)))
     diagnostics = _sorted(ctx.diagnostics)
-    if any(d.is_error for d in diagnostics):
+    if flow is None or any(d.is_error for d in diagnostics):
         return None, diagnostics
     return flow, diagnostics
 

@@ -13,6 +13,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import Union
 
+from wizard.flow.source import Span
+
 
 class FieldType(str, Enum):
     TEXT = "text"
@@ -54,6 +56,7 @@ class Ref:
     """An answer (or composed text) inserted by name: ``{merchant_name}``."""
 
     name: str
+    offset: int = field(default=0, compare=False)  # where the ``{`` stands in the text's source
 
 
 Segment = Union[Literal, SiteLabel, Ref]  # noqa: UP007
@@ -67,10 +70,17 @@ class Text:
     segments: tuple[Segment, ...]
     line: int = 0
     col: int = 0
+    span: Span | None = field(default=None, compare=False, repr=False)
 
     @property
     def refs(self) -> tuple[str, ...]:
         return tuple(s.name for s in self.segments if isinstance(s, Ref))
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """(line, col) in the flow file of ``source[offset]``; the text's start when unknown."""
+        if self.span is None:
+            return self.line, self.col
+        return self.span.locate(self.source, offset)
 
     @property
     def site_labels(self) -> tuple[str, ...]:
@@ -162,11 +172,33 @@ def condition_fields(cond: Condition | None) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
+class Marks:
+    """Where each key of an element was written: key → (line, col) of its value."""
+
+    items: tuple[tuple[str, int, int], ...] = ()
+    path: str = ""  # the element's own key path, e.g. steps[3].fields[1]
+
+    def of(self, key: str, default: tuple[int, int] = (0, 0)) -> tuple[int, int]:
+        for name, line, col in self.items:
+            if name == key:
+                return line, col
+        return default
+
+    def __contains__(self, key: object) -> bool:
+        return any(name == key for name, _, _ in self.items)
+
+
+NO_MARKS = Marks()
+
+
+@dataclass(frozen=True)
 class Option:
     value: str
     label: Text
     when: Condition | None = None
     line: int = 0
+    col: int = 0
+    marks: Marks = field(default=NO_MARKS, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -189,6 +221,7 @@ class Field:
     when: Condition | None = None
     line: int = 0
     col: int = 0
+    marks: Marks = field(default=NO_MARKS, compare=False, repr=False)
 
     def option(self, value: str) -> Option | None:
         for opt in self.options:
@@ -204,6 +237,8 @@ class Note:
     text: Text
     when: Condition | None = None
     line: int = 0
+    col: int = 0
+    marks: Marks = field(default=NO_MARKS, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -213,6 +248,8 @@ class ChecklistItem:
     link: str | None = None
     when: Condition | None = None
     line: int = 0
+    col: int = 0
+    marks: Marks = field(default=NO_MARKS, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -228,6 +265,7 @@ class Step:
     when: Condition | None = None
     line: int = 0
     col: int = 0
+    marks: Marks = field(default=NO_MARKS, compare=False, repr=False)
 
 
 class CheckLevel(str, Enum):
@@ -243,6 +281,8 @@ class Check:
     message: Text
     step: str  # the step after which it is evaluated (explicit or inferred)
     line: int = 0
+    col: int = 0
+    marks: Marks = field(default=NO_MARKS, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -250,6 +290,8 @@ class ComposePart:
     text: Text
     when: Condition | None = None
     line: int = 0
+    col: int = 0
+    marks: Marks = field(default=NO_MARKS, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -261,12 +303,17 @@ class Compose:
     site_label: str | None = None
     over_limit: Text = EMPTY_TEXT  # advice shown when the text is too long
     line: int = 0
+    col: int = 0
+    marks: Marks = field(default=NO_MARKS, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
 class Source:
     title: str
     url: str | None = None
+    line: int = 0
+    col: int = 0
+    marks: Marks = field(default=NO_MARKS, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -281,6 +328,7 @@ class Flow:
     checks: tuple[Check, ...] = ()
     compose: tuple[Compose, ...] = ()
     path: str = ""
+    marks: Marks = field(default=NO_MARKS, compare=False, repr=False)
     _fields: dict[str, tuple[Step, Field]] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

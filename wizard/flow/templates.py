@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from wizard.flow.model import Literal, Ref, Segment, SiteLabel, Text
+from wizard.flow.source import Span
 
 MISSING = "（未填写）"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -32,8 +33,12 @@ class TemplateSyntaxError(Exception):
         return self.message
 
 
-def parse_text(source: str, line: int = 0, col: int = 0) -> Text:
-    """Split author text into literal, reference and site-label segments."""
+def parse_text(source: str, line: int = 0, col: int = 0, span: Span | None = None) -> Text:
+    """Split author text into literal, reference and site-label segments.
+
+    ``span`` (where the text was written) lets later checks point at the
+    exact line and column of a reference.
+    """
     segments: list[Segment] = []
     buf: list[str] = []
     i = 0
@@ -61,7 +66,7 @@ def parse_text(source: str, line: int = 0, col: int = 0) -> Text:
                     f"'{{{name}}}' is not a field id (letters, digits and _; write '{{{{' for a brace)",
                 )
             flush()
-            segments.append(Ref(name))
+            segments.append(Ref(name, i))
             i = end + 1
             continue
         if ch == "}":
@@ -80,7 +85,7 @@ def parse_text(source: str, line: int = 0, col: int = 0) -> Text:
         buf.append(ch)
         i += 1
     flush()
-    return Text(source, tuple(segments), line, col)
+    return Text(source, tuple(segments), line, col, span)
 
 
 def plain_text(source: str) -> Text:

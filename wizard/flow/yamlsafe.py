@@ -1,11 +1,18 @@
 """A hardened YAML reader that keeps positions beside the data.
 
 Flow files come from strangers, so this module never hands raw input to a
-recursive composer. It reads the *event stream* (libyaml's C parser when
-available, which refuses excessive nesting by itself) and builds a small tree
-iteratively, refusing as it goes everything a flow never needs: anchors and
-aliases, tags, several documents, duplicate keys, non-scalar keys, nesting
-deeper than :data:`MAX_DEPTH`, more than :data:`MAX_NODES` nodes.
+recursive composer (libyaml's C composer crashes the process on very deep
+nesting). It reads only the *event stream* (libyaml's C parser when
+available; its scanner refuses excessive nesting by itself) and builds a
+small tree iteratively, refusing as it goes everything a flow never needs:
+anchors and aliases, tags, several documents, duplicate keys, non-scalar
+keys, nesting deeper than :data:`MAX_DEPTH`, more than :data:`MAX_NODES`
+values.
+
+Before parsing, the whole file is searched for control, bidirectional and
+invisible characters (comments included): each is reported at its exact
+line and column and removed, so that the rest of the file can still be
+checked. Positions are always those of the file as written.
 
 Scalars are kept exactly as written (strings): there is no YAML 1.1 guessing
 (``NO`` stays ``"NO"``, ``0123`` stays ``"0123"``). The flow loader decides
@@ -14,24 +21,30 @@ what a scalar means from where it stands.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Protocol, Union
 
 import yaml
 
 from wizard.errors import Diagnostic, Location, Severity
+from wizard.flow.source import SourceText, Span
 from wizard.safety import forbidden_chars
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 32
 MAX_NODES = 200_000
+MAX_REPORTED_CHARS = 20  # forbidden characters reported one by one; the rest are counted
 
 try:  # libyaml's event parser: fast, and its scanner caps nesting itself.
-    from yaml import CParser as _Parser  # type: ignore[attr-defined,unused-ignore]
+    from yaml.cyaml import CParser as _CParser  # type: ignore[attr-defined,unused-ignore]
+
+    _PARSER: type = _CParser
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml.parser import Parser as _PyParser  # noqa: F401
 
-    _Parser = None
+    _PARSER = yaml.SafeLoader
 
 
 @dataclass
@@ -45,6 +58,8 @@ class Scalar(Node):
     value: str
     plain: bool = True  # written without quotes or block style
     end_line: int = 0
+    span: Span | None = None
+    bogus: bool = False  # stands for something already reported (an alias): never report it again
 
 
 @dataclass
@@ -72,10 +87,28 @@ class Map(Node):
 YamlNode = Union[Scalar, Seq, Map]  # noqa: UP007 - a runtime alias; 3.10 lacks | on classes here
 
 
+class _Mark(Protocol):
+    @property
+    def index(self) -> int: ...
+
+
 class YamlProblem(Exception):
     def __init__(self, diagnostic: Diagnostic) -> None:
         super().__init__(diagnostic.message)
         self.diagnostic = diagnostic
+
+
+@dataclass
+class Document:
+    """What :func:`read_document` found: the tree (None when unusable), the source, every problem."""
+
+    tree: YamlNode | None
+    source: SourceText | None
+    diagnostics: list[Diagnostic]
+
+    @property
+    def fatal(self) -> bool:
+        return self.tree is None
 
 
 def _line_col(text: str, index: int) -> tuple[int, int]:
@@ -100,169 +133,323 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        head = data[: exc.start].decode("utf-8", errors="replace")
+        head = data[: exc.start].decode("utf-8", errors="replace").replace("\r\n", "\n")
         line, col = _line_col(head, len(head))
         return err(f"invalid UTF-8 byte 0x{data[exc.start]:02x}; save the file as UTF-8", line, col)
+    text = text.replace("\r\n", "\n")
     nul = text.find("\x00")
     if nul >= 0:
         line, col = _line_col(text, nul)
         return err("NUL byte in file (is this a binary file?)", line, col)
     if not text.strip():
         return err("file is empty: a flow needs at least id, title and steps")
-    text = text.replace("\r\n", "\n")
     return text, []
 
 
-def _mark(event: yaml.Event) -> tuple[int, int]:
-    mark = event.start_mark
-    if mark is None:
-        return 0, 0
-    return mark.line + 1, mark.column + 1
+def _forbidden_message(name: str) -> str:
+    return f"forbidden character {name}; flows may not contain control, direction-override or invisible characters"
 
 
-def _problem(path: str, line: int, col: int, message: str) -> YamlProblem:
-    return YamlProblem(Diagnostic(Severity.ERROR, Location(path, line, col), message))
+def clean_source(text: str, path: str) -> tuple[str, SourceText, list[Diagnostic]]:
+    """Find every forbidden character in the file, report it where it stands, and remove it.
+
+    A lone CR (an old Mac line end) is reported and read as a line break.
+    Returns the cleaned text to parse, the :class:`SourceText` that maps
+    positions back, and the diagnostics.
+    """
+    found = forbidden_chars(text)
+    if not found:
+        return text, SourceText(text), []
+    source = SourceText(text.replace("\r", "\n"))
+    diagnostics: list[Diagnostic] = []
+    removed: list[int] = []
+    for n, (offset, name) in enumerate(found):
+        if n < MAX_REPORTED_CHARS:
+            line, col = source.line_col(offset)
+            message = (
+                "a lone CR line end; save the file with LF (or CRLF) line ends"
+                if name == "CR"
+                else _forbidden_message(name)
+            )
+            diagnostics.append(Diagnostic(Severity.ERROR, Location(path, line, col), message))
+        if name != "CR":
+            removed.append(offset)
+    if len(found) > MAX_REPORTED_CHARS:
+        line, col = source.line_col(found[MAX_REPORTED_CHARS][0])
+        more = len(found) - MAX_REPORTED_CHARS
+        diagnostics.append(
+            Diagnostic(Severity.ERROR, Location(path, line, col), f"{more:,} more forbidden characters not listed")
+        )
+    drop = set(removed)
+    cleaned = "".join(ch for i, ch in enumerate(source.text) if i not in drop)
+    return cleaned, SourceText(source.text, tuple(removed)), diagnostics
 
 
-def _events(text: str) -> object:
-    if _Parser is not None:
-        return yaml.parse(text, Loader=_Parser)
-    return yaml.parse(text, Loader=yaml.SafeLoader)
+def _discard_key() -> Scalar:
+    return Scalar(0, 0, "", bogus=True)
 
 
-def parse(text: str, path: str) -> YamlNode:
-    """Build the tree from the event stream; raise :class:`YamlProblem` on the first problem."""
-    stack: list[YamlNode] = []
-    pending_key: list[Scalar | None] = []  # for each open Map: the key awaiting its value
-    seen_keys: list[dict[str, Scalar]] = []
-    root: YamlNode | None = None
-    documents = 0
-    count = 0
+_DISCARD = _discard_key()  # the "key" of a value that is thrown away (after a duplicate or bad key)
 
-    def attach(node: YamlNode) -> None:
-        nonlocal root
-        if not stack:
-            root = node
+
+class _Reader:
+    """Builds the tree from the event stream, collecting the problems it can go on after."""
+
+    def __init__(self, text: str, source: SourceText, path: str) -> None:
+        self.text = text
+        self.source = source
+        self.path = path
+        self.problems: list[Diagnostic] = []
+        self.stack: list[YamlNode] = []
+        self.pending_key: list[Scalar | None] = []  # for each open Map: the key awaiting its value
+        self.seen_keys: list[dict[str, Scalar]] = []
+        self.root: YamlNode | None = None
+
+    def report(self, line: int, col: int, message: str) -> None:
+        self.problems.append(Diagnostic(Severity.ERROR, Location(self.path, line, col), message))
+
+    def fatal(self, line: int, col: int, message: str) -> YamlProblem:
+        return YamlProblem(Diagnostic(Severity.ERROR, Location(self.path, line, col), message))
+
+    def attach(self, node: YamlNode) -> None:
+        if not self.stack:
+            if self.root is None:
+                self.root = node
             return
-        parent = stack[-1]
+        parent = self.stack[-1]
         if isinstance(parent, Seq):
             parent.items.append(node)
             return
         assert isinstance(parent, Map)
-        key = pending_key[-1]
+        key = self.pending_key[-1]
         if key is None:
             if not isinstance(node, Scalar):
-                raise _problem(path, node.line, node.col, "a key must be a plain word, not a list or mapping")
-            first = seen_keys[-1].get(node.value)
+                self.report(node.line, node.col, "a key must be a plain word, not a list or mapping")
+                self.pending_key[-1] = _DISCARD
+                return
+            if node.bogus:
+                self.pending_key[-1] = _DISCARD
+                return
+            first = self.seen_keys[-1].get(node.value)
             if first is not None:
-                raise _problem(
-                    path,
+                self.report(
                     node.line,
                     node.col,
                     f"duplicate key '{node.value}' (first at line {first.line}); "
                     "YAML would silently keep only the last one",
                 )
-            seen_keys[-1][node.value] = node
-            pending_key[-1] = node
+                self.pending_key[-1] = _DISCARD
+                return
+            self.seen_keys[-1][node.value] = node
+            self.pending_key[-1] = node
         else:
-            parent.items.append((key, node))
-            pending_key[-1] = None
+            if key is not _DISCARD:
+                parent.items.append((key, node))
+            self.pending_key[-1] = None
 
-    try:
-        for event in _events(text):  # type: ignore[attr-defined,unused-ignore]
+    def position(self, mark: _Mark | None) -> tuple[int, int]:
+        if mark is None:
+            return 0, 0
+        return self.source.position(mark.index)
+
+    def run(self) -> YamlNode | None:
+        documents = 0
+        count = 0
+        for event in yaml.parse(self.text, Loader=_PARSER):
             if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
                 continue
-            line, col = _mark(event)
+            line, col = self.position(event.start_mark)
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    raise _problem(path, line, col, "a second YAML document ('---'); a flow file holds one")
+                    self.report(line, col, "a second YAML document ('---'); a flow file holds one")
+                    break
                 continue
             if isinstance(event, yaml.AliasEvent):
-                raise _problem(path, line, col, "aliases (*name) are not allowed in flow files")
+                self.report(line, col, f"aliases (*{event.anchor}) are not allowed in flow files")
+                self.attach(Scalar(line, col, "", bogus=True))
+                continue
             anchor = getattr(event, "anchor", None)
             if anchor is not None:
-                raise _problem(path, line, col, f"anchors (&{anchor}) are not allowed in flow files")
+                self.report(line, col, f"anchors (&{anchor}) are not allowed in flow files")
             tag = getattr(event, "tag", None)
             if tag is not None and not (isinstance(event, yaml.ScalarEvent) and tag == "!" and not event.implicit[0]):
-                raise _problem(path, line, col, f"tags ({tag}) are not allowed in flow files")
+                self.report(line, col, f"tags ({tag}) are not allowed in flow files")
             count += 1
             if count > MAX_NODES:
-                raise _problem(path, line, col, f"too many values (over {MAX_NODES:,})")
+                raise self.fatal(line, col, f"too many values (over {MAX_NODES:,})")
             if isinstance(event, yaml.ScalarEvent):
-                end = event.end_mark.line + 1 if event.end_mark is not None else line
-                attach(Scalar(line, col, event.value, plain=event.style is None, end_line=end))
+                start: _Mark | None = event.start_mark
+                end: _Mark | None = event.end_mark
+                start_index = start.index if start is not None else 0
+                end_index = end.index if end is not None else start_index
+                end_line = self.position(end)[0] if end is not None else line
+                style = event.style or ""
+                span = Span(self.source, start_index, end_index, style)
+                self.attach(Scalar(line, col, event.value, plain=not style, end_line=end_line, span=span))
             elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-                if len(stack) >= MAX_DEPTH:
-                    raise _problem(path, line, col, f"nesting deeper than {MAX_DEPTH} levels")
+                if len(self.stack) >= MAX_DEPTH:
+                    raise self.fatal(line, col, f"nesting deeper than {MAX_DEPTH} levels")
                 node: YamlNode = Seq(line, col) if isinstance(event, yaml.SequenceStartEvent) else Map(line, col)
-                attach(node)
-                stack.append(node)
+                self.attach(node)
+                self.stack.append(node)
                 if isinstance(node, Map):
-                    pending_key.append(None)
-                    seen_keys.append({})
+                    self.pending_key.append(None)
+                    self.seen_keys.append({})
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-                closed = stack.pop()
+                closed = self.stack.pop()
                 if isinstance(closed, Map):
-                    pending_key.pop()
-                    seen_keys.pop()
+                    self.pending_key.pop()
+                    self.seen_keys.pop()
+        return self.root
+
+
+def parse_document(text: str, source: SourceText, path: str) -> tuple[YamlNode | None, list[Diagnostic]]:
+    """Build the tree from the cleaned ``text``; None and the reason when the YAML cannot be read.
+
+    Problems the reader can go on after (duplicate keys, aliases, anchors,
+    tags, a second document) come back with the tree.
+    """
+    reader = _Reader(text, source, path)
+
+    def fatal(index: int | None, message: str) -> tuple[None, list[Diagnostic]]:
+        line, col = source.position(index) if index is not None else (1, 1)
+        return None, [*reader.problems, Diagnostic(Severity.ERROR, Location(path, line, col), message)]
+
+    try:
+        root = reader.run()
+    except YamlProblem as exc:
+        return None, [*reader.problems, exc.diagnostic]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
         problem = exc.problem or exc.context or "invalid YAML"
-        raise _problem(path, line, col, f"YAML syntax error: {problem}") from None
+        if "nesting depth" in problem:
+            problem = f"nesting too deep (a flow needs at most {MAX_DEPTH} levels)"
+        return fatal(mark.index if mark is not None else None, f"YAML syntax error: {problem}")
     except yaml.reader.ReaderError as exc:
-        line, col = _line_col(text, exc.position)
         char = exc.character
-        code = f"U+{ord(char):04X}" if isinstance(char, str) else f"0x{char:02x}"
-        raise _problem(path, line, col, f"control character {code} is not allowed") from None
+        code = f"U+{ord(char) if isinstance(char, str) else char:04X}"
+        return fatal(exc.position, f"character {code} is not allowed in YAML")
     except yaml.YAMLError as exc:
-        raise _problem(path, 1, 1, f"YAML error: {exc}") from None
+        return fatal(None, f"YAML error: {exc}")
     except RecursionError:
-        raise _problem(path, 1, 1, "nesting too deep") from None
+        return fatal(None, "nesting too deep")
     if root is None:
-        raise _problem(path, 1, 1, "file is empty: a flow needs at least id, title and steps")
-    return root
+        return fatal(None, "file is empty: a flow needs at least id, title and steps")
+    return root, reader.problems
 
 
-def scalar_problems(node: YamlNode, path: str) -> list[Diagnostic]:
-    """Every control, bidirectional or invisible character in any scalar."""
-    found: list[Diagnostic] = []
-    todo: list[YamlNode] = [node]
+def walk(node: YamlNode, path: str = "") -> Iterator[tuple[str, YamlNode]]:
+    """Every node with its key path (``steps[3].fields[1].type``), keys included, iteratively."""
+    todo: list[tuple[str, YamlNode]] = [(path, node)]
     while todo:
-        current = todo.pop()
-        if isinstance(current, Scalar):
-            bad = forbidden_chars(current.value)
-            if bad:
-                offset, name = bad[0]
-                line = current.line
-                if not current.plain:
-                    line += current.value.count("\n", 0, offset)
-                found.append(
-                    Diagnostic(
-                        Severity.ERROR,
-                        Location(path, line, current.col),
-                        f"forbidden character {name} in text; flows may not contain "
-                        "control, direction-override or invisible characters",
-                    )
-                )
-        elif isinstance(current, Seq):
-            todo.extend(current.items)
-        else:
-            for key, value in current.items:
-                todo.append(key)
-                todo.append(value)
-    found.sort(key=lambda d: (d.location.line, d.location.col))
+        where, current = todo.pop()
+        yield where, current
+        if isinstance(current, Seq):
+            todo.extend((f"{where}[{i}]", item) for i, item in reversed(list(enumerate(current.items))))
+        elif isinstance(current, Map):
+            for key, value in reversed(current.items):
+                inner = f"{where}.{key.value}" if where else key.value
+                todo.append((inner, value))
+                todo.append((inner, key))
+
+
+def key_paths(tree: YamlNode) -> list[tuple[int, int, str]]:
+    """(start, end, key path) of every scalar, by start offset in the cleaned text."""
+    out = [
+        (node.span.start, node.span.end, where)
+        for where, node in walk(tree)
+        if isinstance(node, Scalar) and node.span is not None
+    ]
+    out.sort()
+    return out
+
+
+def with_key_paths(diagnostics: list[Diagnostic], tree: YamlNode | None, source: SourceText) -> list[Diagnostic]:
+    """Give each diagnostic that has none the key path of the scalar it falls in."""
+    if tree is None or not diagnostics:
+        return diagnostics
+    spans = key_paths(tree)
+    if not spans:
+        return diagnostics
+    starts = [source.original(s) for s, _, _ in spans]
+    ends = [source.original(max(s, e - 1)) + 1 for s, e, _ in spans]
+    out: list[Diagnostic] = []
+    for d in diagnostics:
+        if d.key_path or d.location.line <= 0:
+            out.append(d)
+            continue
+        index = source.index(d.location.line, d.location.col)
+        i = bisect_right(starts, index) - 1
+        if i >= 0 and index < ends[i]:
+            d = Diagnostic(d.severity, d.location, d.message, spans[i][2], d.hint)
+        out.append(d)
+    return out
+
+
+def escaped_chars(tree: YamlNode, path: str) -> list[Diagnostic]:
+    """Forbidden characters that come from escapes (``"\\e"``, ``"\\u202e"``) in quoted scalars.
+
+    Characters written as themselves were already reported and removed by
+    :func:`clean_source`; whatever is left in a value was spelt as an escape.
+    """
+    found: list[Diagnostic] = []
+    for where, node in walk(tree):
+        if not isinstance(node, Scalar) or node.bogus:
+            continue
+        bad = forbidden_chars(node.value)
+        if not bad:
+            continue
+        offset, name = bad[0]
+        line, col = node.span.locate(node.value, offset) if node.span is not None else (node.line, node.col)
+        found.append(Diagnostic(Severity.ERROR, Location(path, line, col), _forbidden_message(name), where))
     return found
 
 
+def read_document(data: bytes, path: str) -> Document:
+    """Decode, clean and parse; every problem found, and the tree when there is one."""
+    text, problems = decode(data, path)
+    if text is None:
+        return Document(None, None, problems)
+    cleaned, source, problems = clean_source(text, path)
+    tree, more = parse_document(cleaned, source, path)
+    problems = with_key_paths(problems, tree, source)
+    problems.extend(more)
+    if tree is not None:
+        problems.extend(escaped_chars(tree, path))
+    return Document(tree, source, problems)
+
+
 def read(data: bytes, path: str) -> tuple[YamlNode | None, list[Diagnostic]]:
-    """Decode and parse; the tree, or None and the reasons."""
+    """Decode and parse for a file whose text may hold odd characters (an answers file).
+
+    Returns None and the reasons when the YAML itself is unusable (syntax,
+    duplicate keys, aliases, tags, several documents, characters YAML does
+    not allow); otherwise the tree and the list of scalars holding control,
+    bidirectional or invisible characters, which the caller may treat as
+    warnings (the validators remove them).
+    """
     text, problems = decode(data, path)
     if text is None:
         return None, problems
-    try:
-        tree = parse(text, path)
-    except YamlProblem as exc:
-        return None, [exc.diagnostic]
+    source = SourceText(text)
+    tree, problems = parse_document(text, source, path)
+    if tree is None or problems:
+        return None, problems
     return tree, scalar_problems(tree, path)
+
+
+def scalar_problems(node: YamlNode, path: str) -> list[Diagnostic]:
+    """Every scalar holding a control, bidirectional or invisible character, at that character."""
+    found: list[Diagnostic] = []
+    for where, current in walk(node):
+        if not isinstance(current, Scalar):
+            continue
+        bad = forbidden_chars(current.value)
+        if bad:
+            offset, name = bad[0]
+            span = current.span
+            line, col = span.locate(current.value, offset) if span is not None else (current.line, current.col)
+            found.append(Diagnostic(Severity.ERROR, Location(path, line, col), _forbidden_message(name), where))
+    found.sort(key=lambda d: (d.location.line, d.location.col))
+    return found

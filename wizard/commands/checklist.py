@@ -1,16 +1,143 @@
-"""`wizard checklist`: not built yet."""
+"""``wizard checklist [FLOW] --answers FILE``: the personalised checklist without the UI.
+
+Answers come from a plain YAML/JSON mapping (field id → value) or a saved
+session file (``format: 1``); they are validated with the same per-type
+validators as every view (:func:`wizard.fields.validate`). A bad answer is
+reported as ``FILE: field_id: message`` and nothing is printed (exit 1).
+The checklist is built by :func:`wizard.checklist.build` and formatted by
+:mod:`wizard.export`; this module re-implements no rule.
+
+``cli.py`` imports this module for every command (to build the parser), so
+everything beyond ``argparse`` is imported inside :func:`main`.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from wizard.script import SCRIPTS
+
+if TYPE_CHECKING:
+    from wizard.errors import Diagnostic
+    from wizard.flow.model import Flow
+    from wizard.session import Session
+
+FORMATS = ("markdown", "text", "json", "html")  # the same as wizard.export.FORMATS (checked by a test)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    del p
+    p.add_argument("flow", nargs="?", metavar="FLOW", help="flow file or shipped flow id (default: 12315-complaint)")
+    p.add_argument(
+        "--answers",
+        required=True,
+        metavar="FILE",
+        help="answers: a YAML/JSON mapping of field id → value, or a saved session file",
+    )
+    p.add_argument("--format", choices=FORMATS, default="markdown", help="output format (default: markdown)")
+    p.add_argument("--script", choices=SCRIPTS, help="文字：zh-Hans（简体）, zh-Hant, zh-TW, zh-HK")
+    p.add_argument("--output", "-o", metavar="PATH", help="write to this file (mode 0600) instead of standard output")
+
+
+def answer_problem(d: Diagnostic) -> str:
+    """``FILE: field_id: message`` (the answers loader puts the field id first in the message)."""
+    text = f"{d.location.path}: {d.message}" if d.is_error else f"{d.location.path}: warning: {d.message}"
+    return f"{text}; {d.hint}" if d.hint else text
+
+
+def missing_required(session: Session) -> list[str]:
+    """Ids of required fields on the user's path that have no answer."""
+    effective = session.effective()
+    return [
+        f.id
+        for step in session.visible_steps()
+        for f in session.visible_fields(step)
+        if f.required and f.id not in effective
+    ]
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder, mode 0600.
+
+    Raises OSError (with a message fit for the user) when the folder is
+    missing, the path is a folder, or the file cannot be written.
+    """
+    import tempfile
+
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise OSError(f"文件夹 {folder} 不存在")
+    if path.is_dir():
+        raise OSError("这是一个文件夹，不是文件")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _load_flow(name: str | None) -> tuple[Flow | None, Path]:
+    from wizard.flow.loader import check_file
+    from wizard.shipped import resolve_flow
+
+    path = resolve_flow(name)
+    flow, diagnostics = check_file(path)
+    if flow is None:
+        for d in diagnostics:
+            print(d.format(), file=sys.stderr)
+        print(f"无法打开流程文件 {path}（见上面的错误）。", file=sys.stderr)
+    return flow, path
 
 
 def main(args: argparse.Namespace) -> int:
-    del args
-    print("wizard checklist: not available yet", file=sys.stderr)
-    return 2
+    from datetime import date
+
+    from wizard.answers import load_answers
+    from wizard.checklist import build
+    from wizard.export import render
+    from wizard.script import detect_script, renderer_for
+    from wizard.session import Session
+
+    flow, _ = _load_flow(args.flow)
+    if flow is None:
+        return 1
+    today = date.today()
+    loaded = load_answers(flow, args.answers, today)
+    for d in loaded.diagnostics:
+        print(answer_problem(d), file=sys.stderr)
+    if not loaded.ok:
+        errors = sum(1 for d in loaded.diagnostics if d.is_error)
+        print(f"{args.answers}: {errors} 个错误，没有生成清单。", file=sys.stderr)
+        return 1
+    script = args.script or detect_script(os.environ)
+    session = Session(flow, answers=dict(loaded.answers), today=today, script=script)
+    for field_id in missing_required(session):
+        print(f"{args.answers}: warning: {field_id}: 必填项没有回答，清单中显示为「（未填写）」", file=sys.stderr)
+    renderer = renderer_for(script)
+    checklist = build(session, renderer)
+    text = render(checklist, args.format, ticked=session.ticked, script=script, generated=today, renderer=renderer)
+    if args.output:
+        target = Path(args.output)
+        try:
+            write_private(target, text)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            print(f"无法写入 {target}：{reason}", file=sys.stderr)
+            return 1
+        print(f"清单已写入 {target}", file=sys.stderr)
+        return 0
+    sys.stdout.write(text)
+    sys.stdout.flush()
+    return 0

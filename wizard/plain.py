@@ -1,14 +1,611 @@
-"""Plain line-by-line mode (skeleton: filled in by the plain-mode issue)."""
+"""Plain line-by-line mode: ``wizard run --plain`` (screen readers, dumb terminals, pipes).
+
+Like charmbracelet/huh's accessible mode: the same flow and the same
+:class:`~wizard.session.Session` as the full-screen app, asked one line at a
+time on standard input and output, with no colours, no cursor movement and
+no knowledge of the terminal's width.
+
+- Each step is announced as 「第 3 / 8 步：标题」, followed by its body as
+  plain text (Markdown reduced to words, links as ``text（url）``) and its
+  tips and warnings (``提示：`` / ``注意：``).
+- Each applicable field is asked with its label, help and rules; a bad
+  answer is refused with the reason from :func:`wizard.fields.validate` and
+  asked again. Choices are numbered: type the number or the exact option
+  (several numbers for a multiselect, separated by commas, spaces or 、).
+- On its own line, ``<`` goes back one step (answers are kept), ``?`` shows
+  help; an empty line keeps the current answer (「当前：…」) or skips an
+  optional field. Multi-line answers end with an empty line.
+- A stop check after a step is explained; the user goes back with ``<`` or
+  quits with ``q``. Warn checks are shown once, after their step.
+- Every answer and every step is saved through :mod:`wizard.store`.
+  ``resume='ask'`` asks 「继续上次的填写？[Y/n]」 when standard input is a
+  terminal; when it is a pipe the run starts afresh (the saved session is
+  kept; pass ``--resume`` to continue it), so that piping the same answers
+  always gives the same result.
+- The end is a review of the answers (Enter to finish, a step number to
+  change that step) and then the checklist, printed exactly as
+  ``wizard checklist --format text`` prints it.
+
+Exit codes: 0 when the checklist was printed; 1 when the input ended (EOF)
+or the user quit before that (progress saved); 130 on Ctrl+C (progress
+saved). Input is read as bytes and decoded leniently; escape sequences and
+control characters typed or piped in are removed before anything else.
+"""
 
 from __future__ import annotations
 
+import re
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
-from wizard.flow.model import Flow
+from wizard.checklist import build
+from wizard.export import readable, to_text
+from wizard.fields import RawAnswer, display_value
+from wizard.flow.conditions import evaluate
+from wizard.flow.model import Field, FieldType, Flow, Option, Step, Text
+from wizard.render import TextRenderer
+from wizard.safety import clean_text
+from wizard.script import renderer_for
+from wizard.session import CHECKLIST, REVIEW, Session
+
+if TYPE_CHECKING:
+    from wizard.store import Store
+
+BACK = frozenset({"<", "＜"})
+HELP = frozenset({"?", "？"})
+QUIT = frozenset({"q", "Q", "退出"})
+YES = frozenset({"", "y", "yes", "是", "继续", "好", "对"})
+NO = frozenset({"n", "no", "否", "不", "不要"})
+PROMPT = "> "
+
+# escape sequences typed or pasted into the input (arrow keys, bracketed paste, OSC titles)
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC
+    r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC
+    r"|\x1b[NO]."  # SS2, SS3 (F1-F4, keypad)
+    r"|\x1b."  # any other two-character sequence
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
+)
+_SPLIT = re.compile(r"[,，、;；\s]+")
+
+HELP_TEXT = """帮助：
+  输入答案后按回车。
+  直接按回车：保留「当前」的答案；可以不填的问题直接跳过。
+  <  回到上一步（已填的答案会保留）。
+  ?  显示这段帮助和这一题的说明。
+  选择题：输入编号（例如 2）或选项的文字。
+  多选题：输入几个编号，用逗号、空格或顿号分开（例如 1,3 或 1 3）。
+  多行文字：一行一行输入，最后输入一个空行结束。
+  “是/否”题：输入 是 或 否（也可以输入 y 或 n）。
+  Ctrl+D 或 Ctrl+C：保存后退出；下次运行 wizard run --plain 可以继续。"""
 
 
-def run_plain(flow: Flow, path: Path, *, script: str, resume: str) -> int:
-    del flow, path, script, resume
-    print("plain mode is not available yet", file=sys.stderr)
-    return 2
+class InputEnded(Exception):
+    """Standard input reached its end (EOF)."""
+
+
+class UserQuit(Exception):
+    """The user chose to stop (``q`` at a stop check)."""
+
+
+def sanitise_input(raw: bytes) -> str:
+    """A line as typed: decoded leniently, escape sequences and control characters removed."""
+    text = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+    return clean_text(_ESCAPES.sub("", text), multiline=False).strip()
+
+
+@dataclass
+class Console:
+    """Plain lines out, sanitised lines in. Never reads the terminal size, never colours."""
+
+    stdin: BinaryIO
+    stdout: TextIO
+    echo: bool = False  # repeat piped input after the prompt, so that a transcript reads well
+
+    def say(self, text: str = "") -> None:
+        self.stdout.write(clean_text(text) + "\n")
+        self.stdout.flush()
+
+    def ask(self, prompt: str = PROMPT) -> str:
+        self.stdout.write(prompt)
+        self.stdout.flush()
+        raw = self.stdin.readline()
+        if not raw:
+            self.stdout.write("\n")
+            raise InputEnded
+        line = sanitise_input(raw)
+        if self.echo:
+            self.stdout.write(line)
+        if self.echo or not raw.endswith(b"\n"):
+            self.stdout.write("\n")
+        return line
+
+
+class _Saver:
+    """Autosave through :mod:`wizard.store`; tells the user once when saving fails or recovers."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.store: Store | None = None
+        self.session_id = ""
+        self.failed = False
+
+    def start(self, flow: Flow, today: date, resume: str, interactive: bool) -> Session | None:
+        """The restored session, or None to start afresh."""
+        try:
+            from wizard.store import Store
+        except ImportError:  # pragma: no cover - the store ships with the package
+            self.console.say("注意：无法保存进度（缺少保存模块）。")
+            return None
+        store = Store()
+        self.store = store
+        for notice in store.startup():
+            self.console.say("提示：" + notice)
+        saved = store.latest_for(flow.id)
+        if saved is not None and resume == "ask" and not interactive:
+            self.console.say("提示：输入不是终端，从头开始；上次的填写仍然保留（用 --resume 继续上次的填写）。")
+        elif saved is not None and resume != "fresh":
+            if resume == "ask":
+                when = saved.updated.astimezone().strftime("%Y-%m-%d %H:%M")
+                self.console.say(f"找到上次的填写（{when}，停在“{saved.position_label}”）。")
+                while True:
+                    answer = self.console.ask("继续上次的填写？[Y/n] ").lower()
+                    if answer in YES or answer in NO:
+                        break
+                    self.console.say("请输入 y（继续）或 n（从头开始）。")
+                if answer in NO:
+                    self.console.say("从头开始；上次的填写仍然保留。")
+                    self.session_id = store.new_session_id()
+                    return None
+            session, notes = store.restore(saved, flow, today)
+            for note in notes:
+                self.console.say("提示：" + note)
+            self.session_id = saved.session_id
+            return session
+        self.session_id = store.new_session_id()
+        return None
+
+    def save(self, session: Session) -> None:
+        if self.store is None or not self.session_id:
+            return
+        result = self.store.save(session, self.session_id)
+        if not result.ok and not self.failed:
+            self.console.say("注意：" + (result.message or "无法保存进度。"))
+        elif result.ok and self.failed:
+            self.console.say("提示：已恢复自动保存。")
+        self.failed = not result.ok
+
+    @property
+    def active(self) -> bool:
+        return self.store is not None and bool(self.session_id)
+
+
+@dataclass
+class PlainRun:
+    """One run of the plain mode over a session."""
+
+    flow: Flow
+    console: Console
+    renderer: TextRenderer
+    script: str
+    today: date
+    saver: _Saver
+    session: Session = field(init=False)
+    from_review: bool = False
+
+    # --- text --------------------------------------------------------------------
+
+    def ui(self, s: str) -> str:
+        return self.renderer.ui(s)
+
+    def text(self, t: Text) -> str:
+        """Flow text as plain words in the reader's script, answers inserted."""
+        effective = self.session.effective()
+        return readable(self.renderer.text(t, lambda name: self.session.value_of(name, effective)))
+
+    def say(self, s: str = "") -> None:
+        self.console.say(s)
+
+    def ask(self) -> str:
+        return self.console.ask(PROMPT)
+
+    # --- the whole run ------------------------------------------------------------
+
+    def run(self, resume: str) -> int:
+        restored = self.saver.start(self.flow, self.today, resume, interactive=self.interactive)
+        self.session = restored or Session(self.flow, today=self.today, script=self.script)
+        self.session.script = self.script
+        if self.session.position == CHECKLIST:
+            self.session.go(REVIEW)
+        self.say(self.text(self.flow.title))
+        if self.flow.description and restored is None:
+            self.say(self.text(self.flow.description).strip())
+        self.say(self.ui("输入 ? 查看帮助，输入 < 回到上一步。"))
+        self.save()
+        while True:
+            position = self.session.position
+            if position == REVIEW:
+                if self.review():
+                    return self.finish()
+                continue
+            step = self.flow.step(position)
+            if step is None:
+                self.session.go(REVIEW)
+                continue
+            self.step(step)
+
+    @property
+    def interactive(self) -> bool:
+        isatty: Callable[[], bool] | None = getattr(self.console.stdin, "isatty", None)
+        return bool(isatty and isatty())
+
+    def save(self) -> None:
+        self.saver.save(self.session)
+
+    # --- one step -----------------------------------------------------------------
+
+    def announce(self, step: Step) -> None:
+        n, total = self.session.progress(step.id)
+        self.say()
+        self.say(self.ui(f"第 {n} / {total} 步：") + self.text(step.title))
+        if step.link:
+            self.say(self.ui("网址：") + step.link)
+        if step.body:
+            self.say(self.text(step.body).strip())
+        effective = self.session.effective()
+        for note in step.tips:
+            if evaluate(note.when, effective, self.today):
+                self.say(self.ui("提示：") + self.text(note.text).strip())
+        for note in step.warnings:
+            if evaluate(note.when, effective, self.today):
+                self.say(self.ui("注意：") + self.text(note.text).strip())
+
+    def step(self, step: Step) -> None:
+        """Ask the step's fields, then check it; moves the session to the next position."""
+        self.announce(step)
+        asked: set[str] = set()
+        while True:
+            pending = [f for f in self.session.visible_fields(step) if f.id not in asked]
+            if not pending:
+                break
+            f = pending[0]
+            visible = self.session.visible_fields(step)
+            if self.ask_field(step, f, visible.index(f) + 1, len(visible)) == "back":
+                self.go_back(step)
+                return
+            asked.add(f.id)
+        result = self.session.validate_step(step, {})
+        while not result.ok:
+            for fid, message in result.errors.items():
+                wrong = self.flow.field(fid)
+                if wrong is None:
+                    continue
+                self.say(self.ui("需要修改：") + self.text(wrong.label) + "：" + message)
+                visible = self.session.visible_fields(step)
+                number = visible.index(wrong) + 1 if wrong in visible else 1
+                if self.ask_field(step, wrong, number, len(visible), force=True) == "back":
+                    self.go_back(step)
+                    return
+            result = self.session.validate_step(step, {})
+        self.session.commit_step(result)
+        self.save()
+        if not self.checks(step):
+            return  # asked again: the position is unchanged
+        self.session.go(self.after(step))
+        self.save()
+
+    def after(self, step: Step) -> str:
+        """Where to go when a step is done: the next step, or back to the review."""
+        if not self.from_review:
+            return self.session.next_id(step.id)
+        incomplete = self.first_incomplete()
+        if incomplete is None:
+            self.from_review = False
+            return REVIEW
+        return incomplete
+
+    def first_incomplete(self) -> str | None:
+        for s in self.session.visible_steps():
+            if not self.session.validate_step(s, {}).ok:
+                return s.id
+        return None
+
+    def go_back(self, step: Step) -> None:
+        """To the previous step that asks something (steps that only inform are passed over)."""
+        previous = self.session.previous_id(step.id)
+        while previous is not None:
+            before = self.flow.step(previous)
+            if before is None or self.session.visible_fields(before):
+                break
+            previous = self.session.previous_id(previous)
+        if previous is None:
+            self.say(self.ui("前面没有需要填写的步骤了。"))
+            return  # the same step is asked again
+        self.session.go(previous)
+        self.save()
+
+    def checks(self, step: Step) -> bool:
+        """Show the checks evaluated after ``step``; False when a stop check holds (step asked again)."""
+        for check in self.session.fired_checks(step.id):
+            if check.step == step.id and check.level.value != "stop":
+                self.say(self.ui("注意：") + self.text(check.message).strip())
+        stops = self.session.blocking_checks(step.id)
+        if not stops:
+            return True
+        self.say()
+        for check in stops:
+            self.say(self.ui("！！无法继续：") + self.text(check.message).strip())
+        self.say(self.ui("输入 < 回到这一步修改答案，输入 q 退出（进度已保存）。"))
+        while True:
+            answer = self.ask()
+            if answer in BACK:
+                if not self.session.visible_fields(step):
+                    self.go_back(step)
+                return False
+            if answer in QUIT:
+                raise UserQuit
+            if answer in HELP:
+                self.say(self.ui(HELP_TEXT))
+            self.say(self.ui("请输入 < 回到这一步修改答案，或输入 q 退出。"))
+
+    # --- one field ------------------------------------------------------------------
+
+    def rules(self, f: Field) -> list[str]:
+        """What the field accepts, in words."""
+        lines: list[str] = []
+        t = f.type
+        if t is FieldType.SELECT:
+            lines.append("请输入编号或选项的文字：")
+        elif t is FieldType.MULTISELECT:
+            lines.append("可以选几项：输入编号，用逗号、空格或顿号分开（例如 1,3）：")
+        elif t is FieldType.CONFIRM:
+            lines.append("请回答 是 或 否（y/n）" + ("；要继续必须回答“是”" if f.required else ""))
+        elif t is FieldType.DATE:
+            lines.append("日期，例如 2024-03-15 或 2024年3月15日" + ("；不能晚于今天" if not f.allow_future else ""))
+        elif t is FieldType.MONEY:
+            lines.append("金额（元），例如 199 或 199.50" + _bounds(f))
+        elif t is FieldType.NUMBER:
+            lines.append("数字" + _bounds(f))
+        elif t is FieldType.PHONE:
+            lines.append("手机号或带区号的固定电话，例如 13800138000 或 010-12345678")
+        elif t is FieldType.USCC:
+            lines.append("18 位统一社会信用代码（在营业执照上，或在 gsxt.gov.cn 查询）")
+        elif t is FieldType.TEXTAREA:
+            lines.append("可以输入多行，最后输入一个空行结束" + (f"；最多 {f.max_length} 字" if f.max_length else ""))
+        elif f.max_length:
+            lines.append(f"最多 {f.max_length} 字")
+        out = [self.ui(line) for line in lines]
+        if f.placeholder and t not in (FieldType.SELECT, FieldType.MULTISELECT, FieldType.CONFIRM):
+            example = self.text(f.placeholder).strip()
+            out.append(example if example.startswith(self.ui("例如")) else self.ui("例如：") + example)
+        return out
+
+    def options(self, f: Field) -> list[Option]:
+        return self.session.visible_options(f)
+
+    def describe(self, f: Field, number: int, count: int) -> None:
+        need = self.ui("（必填）") if f.required else self.ui("（可以不填，直接回车跳过）")
+        self.say()
+        self.say(self.ui(f"问题 {number} / {count}：") + self.text(f.label) + need)
+        if f.site_label:
+            self.say(self.ui("网站上的栏目：") + self.renderer.label(f.site_label))
+        if f.help:
+            self.say(self.text(f.help).strip())
+        for line in self.rules(f):
+            self.say(line)
+        for i, opt in enumerate(self.options(f), 1):
+            label = self.text(opt.label)
+            self.say(f"  {i}. {label}" if label == opt.value else f"  {i}. {label}（{opt.value}）")
+        current = self.current(f)
+        if current is not None:
+            self.say(self.ui("当前：") + current + self.ui("（直接回车保留）"))
+        draft = self.session.drafts.get(f.id)
+        if draft and current is None:
+            self.say(self.ui("上次输入（没有通过检查）：") + draft)
+
+    def current(self, f: Field) -> str | None:
+        value = self.session.answers.get(f.id)
+        shown = display_value(f, value)
+        return shown.replace("\n", " / ") if shown else None
+
+    def ask_field(self, step: Step, f: Field, number: int, count: int, *, force: bool = False) -> str | None:
+        """Ask until the answer is accepted; 'back' when the user typed ``<``."""
+        if not force:
+            self.describe(f, number, count)
+        while True:
+            raw = self.ask()
+            if raw in BACK:
+                return "back"
+            if raw in HELP:
+                self.say(self.ui(HELP_TEXT))
+                self.describe(f, number, count)
+                continue
+            if raw and f.type is FieldType.TEXTAREA:
+                raw = self.more_lines(raw)
+            error = self.answer(step, f, raw)
+            if error is None:
+                return None
+            self.say(self.ui("不对：") + error + self.ui("。请重新输入（输入 ? 查看帮助）。"))
+
+    def more_lines(self, first: str) -> str:
+        lines = [first]
+        while True:
+            line = self.console.ask("… ")
+            if not line:
+                return "\n".join(lines)
+            lines.append(line)
+
+    def answer(self, step: Step, f: Field, raw: str) -> str | None:
+        """Validate (as the session does for the whole step) and store one answer; the reason when refused."""
+        current = self.session.answers.get(f.id)
+        if not raw and current is None and not f.required:
+            return None  # an optional field left empty
+        value: RawAnswer = self.choice(f, raw) if raw else current
+        result = self.session.validate_step(step, {f.id: value})
+        error = result.errors.get(f.id)
+        if error is not None:
+            if raw:
+                self.session.drafts[f.id] = raw
+                self.save()
+            return error
+        if raw:
+            self.session.drafts.pop(f.id, None)
+            self.session.set_answer(f.id, result.values.get(f.id))
+            self.save()
+            warning = result.warnings.get(f.id)
+            if warning:
+                self.say(self.ui("注意：") + warning)
+        return None
+
+    def choice(self, f: Field, raw: str) -> str | list[str]:
+        """Numbers (and option labels) to option values; anything else as typed."""
+        if f.type not in (FieldType.SELECT, FieldType.MULTISELECT):
+            return raw
+        options = self.options(f)
+
+        def one(token: str) -> str | None:
+            for opt in options:
+                if token == opt.value:
+                    return opt.value
+            for opt in options:
+                if token == self.text(opt.label):
+                    return opt.value
+            digits = token.translate(_FULLWIDTH_DIGITS)
+            if digits.isdigit() and 1 <= int(digits) <= len(options):
+                return options[int(digits) - 1].value
+            return None
+
+        if f.type is FieldType.SELECT:
+            return one(raw) or raw
+        whole = one(raw)
+        if whole is not None:
+            return [whole]
+        chosen: list[str] = []
+        for piece in re.split(r"[,，、;；]+", raw):
+            piece = piece.strip()
+            if not piece:
+                continue
+            found = one(piece)
+            if found is not None:
+                chosen.append(found)
+                continue
+            for token in _SPLIT.split(piece):
+                if token:
+                    chosen.append(one(token) or token)
+        return chosen
+
+    # --- the end ---------------------------------------------------------------------
+
+    def review(self) -> bool:
+        """Show every answer; True when the user confirms (Enter)."""
+        steps = self.session.visible_steps()
+        self.say()
+        self.say(self.ui("检查您的回答："))
+        for n, s in enumerate(steps, 1):
+            self.say(f"{n}. {self.text(s.title)}")
+            for f in self.session.visible_fields(s):
+                shown = self.current(f) or self.renderer.missing
+                self.say(f"   {self.text(f.label)}：{shown}")
+        stops = self.session.blocking_checks()
+        for check in stops:
+            self.say(self.ui("！！无法继续：") + self.text(check.message).strip())
+        incomplete = self.first_incomplete()
+        if stops or incomplete is not None:
+            self.say(self.ui(f"输入步骤编号（1–{len(steps)}）修改那一步，输入 < 回到上一步。"))
+        else:
+            self.say(self.ui(f"直接回车生成清单；输入步骤编号（1–{len(steps)}）修改那一步，输入 < 回到上一步。"))
+        while True:
+            answer = self.ask().translate(_FULLWIDTH_DIGITS)
+            if answer == "" and not stops and incomplete is None:
+                return True
+            if answer in BACK:
+                previous = self.session.previous_id(REVIEW)
+                if previous is not None:
+                    self.session.go(previous)
+                    self.save()
+                    return False
+            if answer.isdigit() and 1 <= int(answer) <= len(steps):
+                self.from_review = True
+                self.session.go(steps[int(answer) - 1].id)
+                self.save()
+                return False
+            if answer in HELP:
+                self.say(self.ui(HELP_TEXT))
+                continue
+            if answer == "" and incomplete is not None:
+                self.session.go(incomplete)
+                self.save()
+                return False
+            self.say(self.ui(f"请直接回车，或输入 1–{len(steps)} 之间的步骤编号，或输入 <。"))
+
+    def finish(self) -> int:
+        self.session.go(CHECKLIST)
+        self.save()
+        checklist = build(self.session, self.renderer)
+        text = to_text(
+            checklist, ticked=self.session.ticked, script=self.script, generated=self.today, renderer=self.renderer
+        )
+        self.say()
+        if self.saver.active:
+            self.say(self.ui("已保存。以后可以用 wizard run 回来修改，或用 wizard checklist 导出清单。"))
+        self.say(self.ui("下面是您的清单："))
+        self.say()
+        self.console.stdout.write(text)
+        self.console.stdout.flush()
+        return 0
+
+
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def _bounds(f: Field) -> str:
+    if f.min is not None and f.max is not None:
+        return f"，{f.min} 到 {f.max} 之间"
+    if f.min is not None:
+        return f"，不小于 {f.min}"
+    if f.max is not None:
+        return f"，不大于 {f.max}"
+    return ""
+
+
+def run_plain(
+    flow: Flow,
+    path: Path,
+    *,
+    script: str,
+    resume: str,
+    stdin: BinaryIO | None = None,
+    stdout: TextIO | None = None,
+    today: date | None = None,
+) -> int:
+    """Ask the flow line by line; see the module docstring for the exit codes."""
+    del path  # the flow is already loaded; kept for the same call as the full-screen app
+    source = stdin if stdin is not None else sys.stdin.buffer
+    isatty = getattr(source, "isatty", None)
+    console = Console(source, stdout if stdout is not None else sys.stdout, echo=not (isatty and isatty()))
+    run = PlainRun(flow, console, renderer_for(script), script, today or date.today(), _Saver(console))
+    try:
+        return run.run(resume)
+    except InputEnded:
+        return _stopped(run, "输入已结束。")
+    except UserQuit:
+        return _stopped(run, "已退出。")
+    except KeyboardInterrupt:
+        console.say()
+        _stopped(run, "已中断。")
+        return 130
+
+
+def _stopped(run: PlainRun, why: str) -> int:
+    if hasattr(run, "session"):
+        run.save()
+    if run.saver.active and hasattr(run, "session"):
+        run.say(run.ui(why + "进度已保存，下次运行 wizard run --plain 可以继续（--resume）。"))
+    else:
+        run.say(run.ui(why))
+    return 1

@@ -16,17 +16,22 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wizard.script import SCRIPTS
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from wizard.errors import Diagnostic
+    from wizard.flow.conditions import Answer
     from wizard.flow.model import Flow
     from wizard.session import Session
 
 FORMATS = ("markdown", "text", "json", "html")  # the same as wizard.export.FORMATS (checked by a test)
+MAX_ANSWERS_BYTES = 5 * 1024 * 1024
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -101,10 +106,88 @@ def _load_flow(name: str | None) -> tuple[Flow | None, Path]:
     return flow, path
 
 
+@dataclass
+class Answers:
+    """The answers to build the checklist from, and what a saved session adds."""
+
+    answers: dict[str, Answer] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)  # lines for stderr, ``FILE: field_id: message``
+    errors: int = 0
+    ticked: frozenset[str] = frozenset()
+    script: str | None = None
+
+
+def _session_file(data: bytes) -> bool:
+    """True when ``data`` is a saved session (JSON with ``format``, ``flow_id`` and ``answers``)."""
+    if not data.lstrip()[:1] == b"{":
+        return False
+    import json
+
+    from wizard.store_format import looks_like_session
+
+    try:
+        return looks_like_session(json.loads(data))
+    except ValueError:
+        return False
+
+
+def _from_session(flow: Flow, data: bytes, shown: str, today: date) -> Answers:
+    """Answers of a saved session file, validated again like the store does on restore."""
+    from wizard.fields import validate
+    from wizard.store_format import record_from_bytes
+
+    out = Answers()
+    record, problem = record_from_bytes(data)
+    if record is None:
+        reason = problem.reason if problem is not None else "格式不对"
+        out.problems.append(f"{shown}: 无法使用这个保存文件：{reason}")
+        out.errors += 1
+        return out
+    if record.flow_id != flow.id:
+        out.problems.append(f"{shown}: 这个保存文件属于流程 '{record.flow_id}'，不是 '{flow.id}'（请指定 FLOW）")
+        out.errors += 1
+        return out
+    for key, raw in record.answers.items():
+        f = flow.field(key)
+        if f is None:
+            out.problems.append(f"{shown}: warning: {key}: 新版流程中没有这一项，已忽略")
+            continue
+        verdict = validate(f, raw, today)
+        if verdict.error and not (verdict.value is None and raw in (None, "")):
+            out.problems.append(f"{shown}: {key}: {verdict.error}")
+            out.errors += 1
+            continue
+        if verdict.warning:
+            out.problems.append(f"{shown}: warning: {key}: {verdict.warning}")
+        if verdict.value is not None:
+            out.answers[key] = verdict.value
+    out.ticked = record.ticked
+    out.script = record.script
+    return out
+
+
+def read_answers(flow: Flow, path: str, today: date) -> Answers:
+    """An answers file (YAML/JSON mapping) or a saved session file, validated."""
+    from wizard.answers import check_answers, load_answers
+
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_ANSWERS_BYTES + 1)
+    except OSError:
+        data = None  # load_answers reports why, in the usual form
+    if data is not None and len(data) <= MAX_ANSWERS_BYTES and _session_file(data):
+        return _from_session(flow, data, path, today)
+    loaded = load_answers(flow, path, today) if data is None else check_answers(flow, data, path, today)
+    out = Answers(answers=dict(loaded.answers))
+    for d in loaded.diagnostics:
+        out.problems.append(answer_problem(d))
+        out.errors += d.is_error
+    return out
+
+
 def main(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from wizard.answers import load_answers
     from wizard.checklist import build
     from wizard.export import render
     from wizard.script import detect_script, renderer_for
@@ -114,15 +197,14 @@ def main(args: argparse.Namespace) -> int:
     if flow is None:
         return 1
     today = date.today()
-    loaded = load_answers(flow, args.answers, today)
-    for d in loaded.diagnostics:
-        print(answer_problem(d), file=sys.stderr)
-    if not loaded.ok:
-        errors = sum(1 for d in loaded.diagnostics if d.is_error)
-        print(f"{args.answers}: {errors} 个错误，没有生成清单。", file=sys.stderr)
+    given = read_answers(flow, args.answers, today)
+    for line in given.problems:
+        print(line, file=sys.stderr)
+    if given.errors:
+        print(f"{args.answers}: {given.errors} 个错误，没有生成清单。", file=sys.stderr)
         return 1
-    script = args.script or detect_script(os.environ)
-    session = Session(flow, answers=dict(loaded.answers), today=today, script=script)
+    script = args.script or given.script or detect_script(os.environ)
+    session = Session(flow, answers=given.answers, today=today, script=script, ticked=set(given.ticked))
     for field_id in missing_required(session):
         print(f"{args.answers}: warning: {field_id}: 必填项没有回答，清单中显示为「（未填写）」", file=sys.stderr)
     renderer = renderer_for(script)

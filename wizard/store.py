@@ -1,0 +1,720 @@
+"""Saving and resuming sessions on disk: atomic, private, and hard to break.
+
+One JSON file per session (format in :mod:`wizard.store_format`), named by a
+random session id only, in one folder:
+
+- the folder is ``$WIZARD_DATA_DIR``, else the platform's user data folder
+  (``platformdirs``) + ``/sessions``; mode 0700 (created so, tightened if
+  looser); files are created 0600 with ``os.open`` + ``fchmod``.
+- every operation works relative to a descriptor of the folder and opens
+  files with ``O_NOFOLLOW``: a symlink planted in the folder is never
+  followed, and nothing is read or written outside it.
+- a save writes a temp file in the same folder (``O_CREAT|O_EXCL``, locked
+  with ``flock`` while it is being written), fsyncs it, ``os.replace``\\ s it
+  over the session file and fsyncs the folder; a crash at any point leaves
+  either the old or the new file, complete. :meth:`Store.startup` removes
+  temp files left by a dead process (an unlocked temp file).
+- a file that cannot be used (truncated, invalid, wrong version, too large,
+  a symlink, not a regular file, someone else's) is renamed
+  ``<name>.corrupt-<YYYYmmddTHHMMSS>`` and never overwritten; the user is
+  told in one sentence. A file whose mode is looser than 0600 is tightened
+  to 0600 (with a notice), not set aside: its content is still good.
+- disk full or a read-only folder while saving: :class:`SaveResult` with
+  ``ok=False`` and a message; the last good file is untouched, the temp file
+  removed, and the caller retries on the next change.
+
+Nothing here logs, and nothing personal goes into a file name or a message:
+notices name files by their random id only.
+
+POSIX only (``O_NOFOLLOW``, ``dir_fd``, ``flock``).
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import errno
+import fcntl
+import os
+import re
+import secrets
+import signal
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from wizard.fields import validate
+from wizard.flow.conditions import Answer
+from wizard.flow.model import Flow
+from wizard.safety import clean_text
+from wizard.session import CHECKLIST, REVIEW, Session
+from wizard.store_format import (
+    MAX_FILE_BYTES,
+    SESSION_ID_RE,
+    FormatProblem,
+    SessionRecord,
+    dumps,
+    plain_title,
+    record_from_bytes,
+    session_to_dict,
+)
+
+__all__ = [
+    "DEFAULT_MAX_AGE_DAYS",
+    "SaveResult",
+    "SavedSession",
+    "Store",
+    "data_dir",
+]
+
+APP_NAME = "wizard-12315"
+DATA_DIR_ENV = "WIZARD_DATA_DIR"
+MAX_AGE_ENV = "WIZARD_MAX_AGE_DAYS"
+DEFAULT_MAX_AGE_DAYS = 90
+TEST_HOOK_ENV = "WIZARD_STORE_TEST_HOOK"
+
+SUFFIX = ".json"
+_SESSION_NAME = re.compile(r"([0-9a-f]{16})\.json\Z")
+_TEMP_NAME = re.compile(r"\.[0-9a-f]{16}\.[0-9a-f]{8}\.tmp\Z")
+_ASIDE_NAME = re.compile(r"(.+)\.corrupt-(\d{8}T\d{6})(?:-\d+)?\Z")
+
+_O_NOFOLLOW = os.O_NOFOLLOW
+_O_CLOEXEC = os.O_CLOEXEC
+_O_DIRECTORY = os.O_DIRECTORY
+
+MSG_DISK_FULL = "无法保存：磁盘已满。已填写的内容仍在本程序中，请腾出磁盘空间，程序会自动重试。"
+MSG_READ_ONLY = "无法保存：保存位置是只读的或没有写入权限。已填写的内容仍在本程序中，程序会自动重试。"
+MSG_OTHER = "无法保存：写入文件时出错（{code}）。已填写的内容仍在本程序中，程序会自动重试。"
+
+
+# --- test hook: die at a named point of a save --------------------------------------------
+
+_hook_point: str | None = None
+_hook_count = 0
+_hook_loaded = False
+
+
+def _checkpoint(point: str) -> None:
+    """For the crash tests only: with ``WIZARD_STORE_TEST_HOOK=POINT:N`` the process
+    SIGKILLs itself the N-th time a save reaches ``POINT``. A no-op otherwise.
+
+    Points, in order: ``before-write`` (temp file created, empty), ``mid-write``
+    (half written), ``after-write``, ``after-fsync``, ``after-replace`` (before the
+    folder is fsynced), ``after-dirsync``.
+    """
+    global _hook_point, _hook_count, _hook_loaded
+    if not _hook_loaded:
+        _hook_loaded = True
+        spec = os.environ.get(TEST_HOOK_ENV, "")
+        name, _, count = spec.partition(":")
+        if name and count.isdigit():
+            _hook_point, _hook_count = name, int(count)
+    if _hook_point != point:
+        return
+    _hook_count -= 1
+    if _hook_count <= 0:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+# --- public values ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SavedSession:
+    """A saved session as listed: nothing personal (no answers)."""
+
+    session_id: str
+    flow_id: str
+    flow_version: str
+    position: str  # step id, or REVIEW / CHECKLIST
+    position_title: str  # the step's title as the author wrote it (sanitised)
+    updated: datetime
+    path: Path
+    flow_title: str = ""
+    created: datetime | None = None
+
+    @property
+    def position_label(self) -> str:
+        """The step title for a one-line listing (site labels in 「」, references as …)."""
+        return plain_title(self.position_title)
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    ok: bool
+    when: datetime | None = None
+    message: str | None = None
+
+
+def data_dir() -> Path:
+    """Where sessions are saved: ``$WIZARD_DATA_DIR``, else the user data folder + ``sessions``."""
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "sessions"
+
+
+def _now() -> datetime:
+    return datetime.now().astimezone()
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.astimezone()
+
+
+def _save_error(exc: OSError) -> str:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return MSG_DISK_FULL
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return MSG_READ_ONLY
+    code = errno.errorcode.get(exc.errno or 0, "未知错误")
+    return MSG_OTHER.format(code=code)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    half = len(data) // 2
+    view = memoryview(data)
+    done = 0
+    reached_half = False
+    while done < len(data):
+        if not reached_half and done >= half:
+            reached_half = True
+            _checkpoint("mid-write")
+        limit = half if not reached_half else len(data)
+        done += os.write(fd, view[done:limit])
+
+
+@dataclass
+class _Loaded:
+    record: SessionRecord
+    path: Path
+
+
+@dataclass
+class _Scan:
+    loaded: list[_Loaded] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+
+class Store:
+    """The folder of saved sessions. Never raises for a bad file or a failing disk."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = Path(root) if root is not None else data_dir()
+        #: Notices produced outside :meth:`startup` (a file that went bad later).
+        self.pending_notices: builtins.list[str] = []
+        self._created: dict[str, datetime] = {}
+        self._labels: dict[str, dict[str, str]] = {}
+        self._root_problem: str | None = None
+        self._prepare_root()
+
+    # --- the folder --------------------------------------------------------------------
+
+    def _prepare_root(self) -> bool:
+        """Create the folder (0700) if missing and tighten it if looser. False if unusable."""
+        self._root_problem = None
+        try:
+            missing: builtins.list[Path] = []
+            p = self.root
+            while not p.exists() and p != p.parent:
+                missing.append(p)
+                p = p.parent
+            private = (self.root, self.root.parent)  # the app's own folders
+            for d in reversed(missing):
+                with contextlib.suppress(FileExistsError):
+                    d.mkdir(mode=0o700 if d in private else 0o777)
+            fd = os.open(self.root, os.O_RDONLY | _O_DIRECTORY | _O_CLOEXEC)
+            try:
+                st = os.fstat(fd)
+                if stat.S_IMODE(st.st_mode) & 0o077 and st.st_uid == os.geteuid():
+                    os.fchmod(fd, stat.S_IMODE(st.st_mode) & 0o700)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            self._root_problem = _save_error(exc) if exc.errno != errno.ENOTDIR else "保存位置不是文件夹"
+            return False
+        return True
+
+    @contextlib.contextmanager
+    def _dir(self) -> Iterator[int]:
+        try:
+            fd = os.open(self.root, os.O_RDONLY | _O_DIRECTORY | _O_CLOEXEC)
+        except FileNotFoundError:
+            self._prepare_root()
+            fd = os.open(self.root, os.O_RDONLY | _O_DIRECTORY | _O_CLOEXEC)
+        try:
+            yield fd
+        finally:
+            os.close(fd)
+
+    def _names(self, dfd: int) -> builtins.list[str]:
+        try:
+            return sorted(os.listdir(dfd))
+        except OSError:
+            return []
+
+    def path_of(self, session_id: str) -> Path:
+        return self.root / f"{session_id}{SUFFIX}"
+
+    # --- reading one file ----------------------------------------------------------------
+
+    def _read(self, dfd: int, name: str, now: datetime, notices: builtins.list[str]) -> SessionRecord | None:
+        """Read and check one session file; set it aside (with a notice) if unusable."""
+        m = _SESSION_NAME.match(name)
+        if m is None:
+            return None
+        sid = m.group(1)
+        try:
+            st = os.stat(name, dir_fd=dfd, follow_symlinks=False)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            self._set_aside(dfd, name, f"无法读取（{errno.errorcode.get(exc.errno or 0, '?')}）", now, notices)
+            return None
+        if stat.S_ISLNK(st.st_mode):
+            self._set_aside(dfd, name, "是一个指向别处的链接，不会被读取", now, notices)
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            self._set_aside(dfd, name, "不是普通文件", now, notices)
+            return None
+        if st.st_uid != os.geteuid():
+            self._set_aside(dfd, name, "不属于当前用户", now, notices)
+            return None
+        if st.st_size > MAX_FILE_BYTES:
+            self._set_aside(dfd, name, "文件过大", now, notices)
+            return None
+        try:
+            fd = os.open(name, os.O_RDONLY | _O_NOFOLLOW | _O_CLOEXEC | os.O_NONBLOCK, dir_fd=dfd)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            self._set_aside(dfd, name, f"无法读取（{errno.errorcode.get(exc.errno or 0, '?')}）", now, notices)
+            return None
+        try:
+            fst = os.fstat(fd)
+            if (fst.st_dev, fst.st_ino) != (st.st_dev, st.st_ino) or not stat.S_ISREG(fst.st_mode):
+                return None  # replaced while we looked: the next look sees the new file
+            if stat.S_IMODE(fst.st_mode) & 0o077:
+                try:
+                    os.fchmod(fd, 0o600)
+                    notices.append(f"填写记录 {sid} 的文件权限过宽（其他用户可能读到），已改为仅您本人可读写。")
+                except OSError:
+                    notices.append(f"填写记录 {sid} 的文件权限过宽（其他用户可能读到），且无法更改，请检查。")
+            chunks: builtins.list[bytes] = []
+            size = 0
+            while size <= MAX_FILE_BYTES:
+                chunk = os.read(fd, 1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+        except OSError as exc:
+            self._set_aside(dfd, name, f"无法读取（{errno.errorcode.get(exc.errno or 0, '?')}）", now, notices)
+            return None
+        finally:
+            os.close(fd)
+        record, problem = record_from_bytes(b"".join(chunks), sid)
+        if record is None:
+            self._set_aside(dfd, name, _reason(problem), now, notices)
+            return None
+        return record
+
+    def _set_aside(self, dfd: int, name: str, reason: str, now: datetime, notices: builtins.list[str]) -> None:
+        """Rename a bad file to ``<name>.corrupt-<time>`` (never over an existing name)."""
+        stamp = _aware(now).strftime("%Y%m%dT%H%M%S")
+        base = f"{name}.corrupt-{stamp}"
+        target = base
+        n = 1
+        while True:
+            try:
+                os.stat(target, dir_fd=dfd, follow_symlinks=False)
+            except FileNotFoundError:
+                break
+            except OSError:
+                break
+            n += 1
+            target = f"{base}-{n}"
+        try:
+            os.rename(name, target, src_dir_fd=dfd, dst_dir_fd=dfd)
+        except OSError:
+            notices.append(f"一份已保存的填写记录（{name}）无法使用：{reason}；它无法被移开，已跳过，不会被覆盖。")
+            return
+        with contextlib.suppress(OSError):
+            os.fsync(dfd)
+        notices.append(f"一份已保存的填写记录无法使用：{reason}；已改名为 {target} 保留，不会被覆盖。")
+
+    def _scan(self, now: datetime) -> _Scan:
+        out = _Scan()
+        try:
+            with self._dir() as dfd:
+                for name in self._names(dfd):
+                    record = self._read(dfd, name, now, out.notices)
+                    if record is not None:
+                        out.loaded.append(_Loaded(record, self.root / name))
+        except OSError:
+            pass
+        return out
+
+    # --- start-up --------------------------------------------------------------------------
+
+    def startup(self, now: datetime | None = None, max_age_days: int | None = None) -> builtins.list[str]:
+        """Clean up after a crash, delete old sessions, set bad files aside.
+
+        Returns one sentence per thing the user should know. Never raises.
+        """
+        now = _aware(now or _now())
+        notices: builtins.list[str] = []
+        if not self._prepare_root():
+            notices.append(f"无法使用保存位置：{self._root_problem}。本次填写的内容可能无法保存。")
+            return notices
+        days, bad_env = _max_age(max_age_days)
+        if bad_env:
+            notices.append(f"环境变量 {MAX_AGE_ENV} 的值无效（应为天数），按 {DEFAULT_MAX_AGE_DAYS} 天处理。")
+        try:
+            with self._dir() as dfd:
+                for name in self._names(dfd):
+                    if _TEMP_NAME.match(name):
+                        self._remove_stale_temp(dfd, name)
+        except OSError:
+            pass
+        scan = self._scan(now)
+        notices.extend(scan.notices)
+        if days:
+            cutoff = now - timedelta(days=days)
+            expired = 0
+            try:
+                with self._dir() as dfd:
+                    for item in scan.loaded:
+                        if item.record.updated < cutoff and _unlink(dfd, item.path.name):
+                            expired += 1
+                    for name in self._names(dfd):
+                        m = _ASIDE_NAME.match(name)
+                        if m and _aside_time(m.group(2), now) < cutoff and _unlink(dfd, name):
+                            expired += 1
+                    if expired:
+                        with contextlib.suppress(OSError):
+                            os.fsync(dfd)
+            except OSError:
+                pass
+            if expired:
+                notices.append(f"已删除 {expired} 份超过 {days} 天未更新的填写记录。")
+        return notices
+
+    def _remove_stale_temp(self, dfd: int, name: str) -> None:
+        """Remove a temp file unless a live process holds its lock (it is saving right now)."""
+        try:
+            fd = os.open(name, os.O_RDONLY | _O_NOFOLLOW | _O_CLOEXEC | os.O_NONBLOCK, dir_fd=dfd)
+        except FileNotFoundError:
+            return
+        except OSError:
+            _unlink(dfd, name)  # a symlink or unreadable: ours by name, never followed
+            return
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return  # being written by a live process
+            _unlink(dfd, name)
+        finally:
+            os.close(fd)
+
+    # --- finding and restoring -------------------------------------------------------------
+
+    def list(self) -> builtins.list[SavedSession]:
+        """Every usable saved session, most recent first (bad files are set aside)."""
+        scan = self._scan(_now())
+        self.pending_notices.extend(scan.notices)
+        out = [_saved(item) for item in scan.loaded]
+        out.sort(key=lambda s: s.updated, reverse=True)
+        return out
+
+    def latest_for(self, flow_id: str) -> SavedSession | None:
+        """The most recently changed session of a flow, or None."""
+        for saved in self.list():
+            if saved.flow_id == flow_id:
+                return saved
+        return None
+
+    def find(self, id_or_prefix: str) -> builtins.list[SavedSession]:
+        """Sessions whose id is ``id_or_prefix`` or starts with it (at least 4 characters)."""
+        key = id_or_prefix.strip().lower()
+        if len(key) < 4 or not re.fullmatch(r"[0-9a-f]+", key):
+            return []
+        sessions = self.list()
+        exact = [s for s in sessions if s.session_id == key]
+        return exact or [s for s in sessions if s.session_id.startswith(key)]
+
+    def load(self, session_id: str) -> SessionRecord | None:
+        """The sanitised content of one session file (None if missing or unusable)."""
+        if not SESSION_ID_RE.match(session_id):
+            return None
+        try:
+            with self._dir() as dfd:
+                return self._read(dfd, f"{session_id}{SUFFIX}", _now(), self.pending_notices)
+        except OSError:
+            return None
+
+    def restore(self, saved: SavedSession, flow: Flow, today: date) -> tuple[Session, builtins.list[str]]:
+        """Rebuild a session for (possibly a newer version of) ``flow``.
+
+        Answers to fields that still exist are validated again and kept;
+        answers to fields no longer in the flow stay in ``session.answers``
+        (see :meth:`Session.stale_answers`) and in the file until erased; an
+        answer the field no longer accepts becomes a draft (raw input) when the
+        session has drafts. ``notes`` holds one sentence per kind of change.
+        """
+        notes: builtins.list[str] = []
+        record = self.load(saved.session_id)
+        notes.extend(self.pending_notices)
+        self.pending_notices.clear()
+        if record is None:
+            notes.append("无法读取这份填写记录，将从头开始。")
+            return Session(flow=flow, today=today), notes
+
+        answers: dict[str, Answer] = {}
+        stale: builtins.list[str] = []
+        rejected: builtins.list[str] = []
+        drafts: dict[str, str] = {}
+        for key, raw in record.answers.items():
+            f = flow.field(key)
+            if f is None:
+                answers[key] = raw
+                stale.append(_label_of(record, key))
+                continue
+            verdict = validate(f, raw, today)
+            if verdict.value is not None:
+                answers[key] = verdict.value
+            else:
+                rejected.append(plain_title(f.label.source) or key)
+                drafts[key] = _as_text(raw)
+        for key, text in record.drafts.items():
+            if flow.field(key) is not None:
+                drafts[key] = text  # typed after the answer was accepted: newer
+
+        session = Session(
+            flow=flow,
+            answers=answers,
+            position="",
+            today=today,
+            script=record.script,
+            ticked=set(record.ticked),
+        )
+        session_drafts = getattr(session, "drafts", None)
+        if isinstance(session_drafts, dict):
+            session_drafts.update(drafts)
+        if rejected:
+            what = "请检查后重新确认" if isinstance(session_drafts, dict) else "需要重新填写"
+            notes.append(f"这些回答不符合新版流程的要求，{what}：{'、'.join(rejected)}。")
+
+        position, moved = _nearest_position(record, session)
+        session.position = position
+        if moved:
+            step = flow.step(position)
+            where = plain_title(step.title.source) if step is not None else ""
+            notes.append(f"您上次所在的步骤已不在新版流程中，已回到“{where}”。")
+        if stale:
+            notes.append(f"这些回答已不适用于新版流程：{'、'.join(stale)}；它们仍保存在记录中，直到您删除这份记录。")
+        self._created[saved.session_id] = record.created
+        self._labels[saved.session_id] = dict(record.labels)
+        return session, notes
+
+    # --- saving and erasing ------------------------------------------------------------------
+
+    def new_session_id(self) -> str:
+        """A random id (64 bits); it says nothing about the user."""
+        while True:
+            sid = secrets.token_hex(8)
+            if not self.path_of(sid).exists():
+                return sid
+
+    def save(self, session: Session, session_id: str) -> SaveResult:
+        """Write the session atomically. Never raises; ``ok=False`` with a message on failure."""
+        if not SESSION_ID_RE.match(session_id):
+            return SaveResult(False, None, "无法保存：记录编号无效。")
+        when = _now()
+        created = self._created.setdefault(session_id, when)
+        obj = session_to_dict(
+            session, session_id, created=created, updated=when, extra_labels=self._labels.get(session_id)
+        )
+        data = dumps(obj)
+        if len(data) > MAX_FILE_BYTES:
+            return SaveResult(False, None, "无法保存：填写的内容过多，超出了保存文件的大小上限。")
+        name = f"{session_id}{SUFFIX}"
+        try:
+            with self._dir() as dfd:
+                self._write_atomic(dfd, name, data)
+        except OSError as exc:
+            return SaveResult(False, None, _save_error(exc))
+        return SaveResult(True, when, None)
+
+    def _write_atomic(self, dfd: int, name: str, data: bytes) -> None:
+        temp = f".{name[: -len(SUFFIX)]}.{secrets.token_hex(4)}.tmp"
+        fd = os.open(
+            temp,
+            os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_NOFOLLOW | _O_CLOEXEC,
+            0o600,
+            dir_fd=dfd,
+        )
+        replaced = False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            os.fchmod(fd, 0o600)
+            _checkpoint("before-write")
+            _write_all(fd, data)
+            _checkpoint("after-write")
+            os.fsync(fd)
+            _checkpoint("after-fsync")
+            os.replace(temp, name, src_dir_fd=dfd, dst_dir_fd=dfd)
+            replaced = True
+            _checkpoint("after-replace")
+        finally:
+            os.close(fd)
+            if not replaced:
+                _unlink(dfd, temp)
+        try:
+            os.fsync(dfd)
+        except OSError as exc:
+            if exc.errno not in (errno.EINVAL, errno.ENOTSUP):
+                raise
+        _checkpoint("after-dirsync")
+
+    def erase(self, session_id: str) -> bool:
+        """Delete one session file. True if it was there."""
+        if not SESSION_ID_RE.match(session_id):
+            return False
+        self._created.pop(session_id, None)
+        self._labels.pop(session_id, None)
+        try:
+            with self._dir() as dfd:
+                done = _unlink(dfd, f"{session_id}{SUFFIX}")
+                if done:
+                    with contextlib.suppress(OSError):
+                        os.fsync(dfd)
+                return done
+        except OSError:
+            return False
+
+    def erase_all(self) -> int:
+        """Delete every session file, every set-aside file and every abandoned temp file.
+
+        Returns how many sessions and set-aside files were deleted.
+        """
+        count = 0
+        self._created.clear()
+        self._labels.clear()
+        try:
+            with self._dir() as dfd:
+                for name in self._names(dfd):
+                    if _SESSION_NAME.match(name) or _ASIDE_NAME.match(name):
+                        if _unlink(dfd, name):
+                            count += 1
+                    elif _TEMP_NAME.match(name):
+                        self._remove_stale_temp(dfd, name)
+                with contextlib.suppress(OSError):
+                    os.fsync(dfd)
+        except OSError:
+            pass
+        return count
+
+    def set_aside_files(self) -> builtins.list[str]:
+        """Names of files set aside as unusable (kept until they expire or are erased)."""
+        try:
+            with self._dir() as dfd:
+                return [n for n in self._names(dfd) if _ASIDE_NAME.match(n)]
+        except OSError:
+            return []
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _reason(problem: FormatProblem | None) -> str:
+    return problem.reason if problem is not None else "文件内容不完整或已损坏"
+
+
+def _unlink(dfd: int, name: str) -> bool:
+    try:
+        os.unlink(name, dir_fd=dfd)
+    except OSError:
+        return False
+    return True
+
+
+def _max_age(given: int | None) -> tuple[int, bool]:
+    """(days, env value was invalid). 0 days means sessions never expire."""
+    if given is not None:
+        return max(0, given), False
+    raw = os.environ.get(MAX_AGE_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_AGE_DAYS, False
+    if raw.isdigit() and len(raw) <= 6:
+        return int(raw), False
+    return DEFAULT_MAX_AGE_DAYS, True
+
+
+def _aside_time(stamp: str, now: datetime) -> datetime:
+    try:
+        return datetime.strptime(stamp, "%Y%m%dT%H%M%S").astimezone()
+    except ValueError:
+        return now
+
+
+def _saved(item: _Loaded) -> SavedSession:
+    r = item.record
+    return SavedSession(
+        session_id=r.session_id,
+        flow_id=r.flow_id,
+        flow_version=r.flow_version,
+        position=r.position,
+        position_title=r.position_title,
+        updated=r.updated.astimezone(),
+        path=item.path,
+        flow_title=r.flow_title,
+        created=r.created.astimezone(),
+    )
+
+
+def _label_of(record: SessionRecord, key: str) -> str:
+    label = record.labels.get(key)
+    shown = plain_title(label) if label else ""
+    return shown or clean_text(key, multiline=False)
+
+
+def _as_text(raw: Answer) -> str:
+    if isinstance(raw, bool):
+        return "是" if raw else "否"
+    if isinstance(raw, list):
+        return "、".join(raw)
+    return raw
+
+
+def _nearest_position(record: SessionRecord, session: Session) -> tuple[str, bool]:
+    """Where to resume: the saved step, or the nearest one still present and applying.
+
+    Returns (position, moved) where ``moved`` says the saved step is gone.
+    """
+    flow = session.flow
+    pos = record.position
+    if pos in (REVIEW, CHECKLIST):
+        return pos, False
+    visible = {s.id for s in session.visible_steps()}
+    first = session.visible_steps()[0].id if visible else REVIEW
+    if flow.step(pos) is not None:
+        if pos in visible:
+            return pos, False
+        # the step exists but no longer applies: the nearest applying step before it
+        for s in reversed(flow.steps[: flow.step_index(pos)]):
+            if s.id in visible:
+                return s.id, False
+        return first, False
+    order = builtins.list(record.step_order)
+    if pos in order:
+        i = order.index(pos)
+        for sid in builtins.list(reversed(order[:i])) + order[i + 1 :]:
+            if sid in visible:
+                return sid, True
+    return first, True

@@ -1,0 +1,340 @@
+"""The shipped flows' content: they load cleanly, and each example answers file
+renders the checklist of its own branch and not that of the others.
+
+The examples live in ``flows/examples/<flow-id>/*.yaml``. ``TODAY`` is fixed so
+that the example dates (and the 3-year / 6-month / 60-day checks) give the same
+result on any day the tests run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from wizard.answers import load_answers
+from wizard.checklist import Checklist, build
+from wizard.flow.loader import check_file
+from wizard.flow.model import Flow
+from wizard.session import Session
+
+ROOT = Path(__file__).resolve().parent.parent
+FLOWS = ROOT / "flows"
+EXAMPLES = FLOWS / "examples"
+TODAY = date(2026, 11, 25)
+SHIPPED = sorted(FLOWS.glob("*.yaml"))
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What one example's checklist must (and must not) say."""
+
+    present: tuple[str, ...] = ()
+    absent: tuple[str, ...] = ()
+    checks: frozenset[str] = field(default_factory=frozenset)  # ids of every check that fires
+    stopped: bool = False
+    steps: tuple[str, ...] | None = None  # the exact visible steps, when it matters
+
+
+def expect(
+    present: tuple[str, ...] = (),
+    absent: tuple[str, ...] = (),
+    checks: tuple[str, ...] = (),
+    stopped: bool = False,
+    steps: tuple[str, ...] | None = None,
+) -> Expect:
+    return Expect(present, absent, frozenset(checks), stopped, steps)
+
+
+# Strings that only one branch of the complaint flow may produce.
+FOOD = ("食品安全法", "第一百四十八条", "1000元")
+FRAUD = ("第五十五条", "价款三倍", "500元")
+NO_REASON = ("第二十五条", "七日无理由退货")
+PLATFORM = ("第四十四条",)
+DURABLE = ("第二十三条",)
+QUALITY = ("第二十四条",)
+ELIGIBLE_ONLY = ("选择企业", "提交", "我的投诉")
+
+EXPECTED: dict[str, dict[str, Expect]] = {
+    "12315-complaint": {
+        "online-clothing-refund": expect(
+            present=(*QUALITY, "退货并退还货款399.00元", "「电商平台」", "淘宝", "3712456789012345678", "勾选它"),
+            absent=(*FOOD, *FRAUD, *NO_REASON, *PLATFORM, *DURABLE, "授权委托书"),
+        ),
+        "food-ten-times": expect(
+            present=(*FOOD, "不足1000元的按1000元", "食品标签照片", "“实体店”", "发票或购物小票的照片"),
+            absent=(*FRAUD, *NO_REASON, *PLATFORM, *DURABLE, *QUALITY, "退一赔三", "「电商平台」", "「订单号」"),
+            checks=("ten_times_minimum",),
+        ),
+        "over-three-years": expect(
+            present=("超过3年", "第十六条", "举报"),
+            absent=ELIGIBLE_ONLY,
+            checks=("over_three_years",),
+            stopped=True,
+            steps=("open_platform", "click_complain", "read_notice"),
+        ),
+        "already-in-court": expect(
+            present=("法院或仲裁机构",),
+            absent=ELIGIBLE_ONLY,
+            checks=("in_court_or_arbitration",),
+            stopped=True,
+            steps=("open_platform", "click_complain", "read_notice"),
+        ),
+        "durable-tv-store": expect(
+            present=(*DURABLE, *QUALITY, "由经营者举证", "更换合格商品", "免费维修", "“实体店”"),
+            absent=(*FOOD, *FRAUD, *NO_REASON, *PLATFORM, "退还货款"),
+        ),
+        "live-stream-fraud": expect(
+            present=(*FRAUD, "不足500元的按500元", "抖音", "宣传页面或直播截图"),
+            absent=(*FOOD, *NO_REASON, *PLATFORM, *DURABLE, *QUALITY, "退一赔十"),
+            checks=("three_times_minimum",),
+        ),
+        "seven-day-return": expect(
+            present=(*NO_REASON, "退还货款159.00元", "收货后7天内申请退货的记录", "拼多多"),
+            absent=(*FOOD, *FRAUD, *PLATFORM, *DURABLE, *QUALITY),
+        ),
+        "platform-no-seller": expect(
+            present=(*PLATFORM, *QUALITY, "由平台赔偿", "向平台索要卖家信息", "授权委托书", "某某优选小程序"),
+            absent=(*FOOD, *FRAUD, *NO_REASON, *DURABLE, "「电商平台」：从列表选择"),
+            checks=("filing_for_someone",),
+        ),
+    },
+    "12315-follow-up": {
+        "pending-overdue": expect(
+            present=("「我的投诉」", "7个工作日内，应当告诉您是否受理", "1234567890", "拨打12315"),
+            absent=("仲裁", "重新提交", "调解协议"),
+            checks=("no_decision_overdue",),
+            steps=("find_case", "deadlines", "answer_office"),
+        ),
+        "accepted-long-mediation": expect(
+            present=("60日", "不接受方案", "调解时带上证据", "2026-09-08"),
+            absent=("重新提交", "仲裁", "应当告诉您是否受理"),
+            checks=("mediation_overdue",),
+            steps=("find_case", "deadlines", "answer_office"),
+        ),
+        "mediation-failed-arbitration": expect(
+            present=("没有仲裁协议", "第三十九条", "向有管辖权的人民法院起诉"),
+            absent=("按仲裁协议约定的仲裁机构", "重新提交", "消费者协会申请调解"),
+            checks=("arbitration_without_agreement",),
+            steps=("find_case", "other_routes"),
+        ),
+        "refused-wrong-merchant": expect(
+            present=("改正信息后重新提交", "消费者协会申请调解", "12315-complaint"),
+            absent=("人民法院起诉", "仲裁机构", "60日"),
+            steps=("find_case", "refused", "other_routes"),
+        ),
+        "settlement-not-kept": expect(
+            present=("说明商家没有履行协议", "向有管辖权的人民法院起诉"),
+            absent=("重新提交", "消费者协会申请调解"),
+            checks=("settlement_not_kept",),
+            steps=("find_case", "settled", "other_routes"),
+        ),
+        "not-filed": expect(
+            present=("12315-complaint",),
+            absent=("仲裁", "60日"),
+            checks=("not_filed_yet",),
+            stopped=True,
+            steps=("find_case",),
+        ),
+    },
+    "12315-report": {
+        "expired-food-supermarket": expect(
+            present=("销售过期、变质或不合格的食品", "商品标签照片", "某某牌酸奶", "“实体店”", "仍在继续"),
+            absent=("《电子商务法》第十五条", "12315-complaint", "店铺首页截图", "「电商平台」"),
+        ),
+        "online-shop-no-licence": expect(
+            present=("《电子商务法》第十五条", "店铺首页截图", "虚假宣传", "小红书"),
+            absent=("不合格的食品", "12315-complaint", "「订单号」"),
+            checks=("no_merchant_name",),
+        ),
+        "wants-refund-too": expect(
+            present=("12315-complaint", "假冒商标", "5566778899001122", "91350100M000100Y43"),
+            absent=("《电子商务法》第十五条", "不合格的食品", "报警"),
+            checks=("wants_remedy",),
+        ),
+        "fake-12315-scam": expect(
+            present=("报警（110）", "不要转账"),
+            absent=("提交", "商品名称"),
+            checks=("impersonation_scam",),
+            stopped=True,
+            steps=("report_or_complaint",),
+        ),
+    },
+}
+
+
+@cache
+def load(flow_id: str) -> Flow:
+    flow, diagnostics = check_file(FLOWS / f"{flow_id}.yaml")
+    assert flow is not None, [d.format() for d in diagnostics]
+    return flow
+
+
+def session_for(flow: Flow, example: Path) -> Session:
+    answers = load_answers(flow, example, TODAY)
+    assert answers.diagnostics == [], [d.format() for d in answers.diagnostics]
+    return Session(flow, answers=dict(answers.answers), today=TODAY)
+
+
+def everything(checklist: Checklist) -> str:
+    """All the text a checklist shows: sections, items, values, checks, composed texts."""
+    parts: list[str] = []
+    for section in checklist.sections:
+        parts.append(section.title)
+        for item in section.items:
+            parts.append(item.text)
+            if item.value:
+                parts.append(item.value)
+    parts.extend(c.message for c in checklist.checks)
+    if not checklist.blocked:
+        parts.extend(c.text for c in checklist.composed)
+    return "\n".join(parts)
+
+
+CASES = [(flow_id, name) for flow_id, names in EXPECTED.items() for name in names]
+COMPLETE = [(flow_id, name) for flow_id, name in CASES if not EXPECTED[flow_id][name].stopped]
+
+
+# --- the flows load --------------------------------------------------------------------
+
+
+def test_the_three_flows_are_shipped() -> None:
+    assert {p.stem for p in SHIPPED} >= {"12315-complaint", "12315-follow-up", "12315-report"}
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_shipped_flow_loads_with_no_diagnostics_at_all(path: Path) -> None:
+    flow, diagnostics = check_file(path)
+    assert [d.format() for d in diagnostics] == []
+    assert flow is not None
+    assert flow.id == path.stem
+    assert flow.sources, "every flow cites its sources"
+    date.fromisoformat(flow.reviewed)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_every_shipped_flow_has_at_least_three_examples_and_each_is_expected(path: Path) -> None:
+    examples = sorted((EXAMPLES / path.stem).glob("*.yaml"))
+    assert len(examples) >= 3
+    # an example without expectations would be shipped untested
+    assert {p.stem for p in examples} == set(EXPECTED[path.stem])
+
+
+# --- each example renders its own branch ---------------------------------------------
+
+
+@pytest.mark.parametrize(("flow_id", "name"), CASES, ids=[f"{f}/{n}" for f, n in CASES])
+def test_example_checklist_shows_its_branch_and_not_the_others(flow_id: str, name: str) -> None:
+    want = EXPECTED[flow_id][name]
+    session = session_for(load(flow_id), EXAMPLES / flow_id / f"{name}.yaml")
+    checklist = build(session)
+    text = everything(checklist)
+
+    assert {c.id for c in checklist.checks} == want.checks
+    assert checklist.blocked is want.stopped
+    for s in want.present:
+        assert s in text, f"{s!r} missing from the checklist of {name}"
+    for s in want.absent:
+        assert s not in text, f"{s!r} (another branch) in the checklist of {name}"
+    if want.steps is not None:
+        assert tuple(s.id for s in session.visible_steps()) == want.steps
+
+
+@pytest.mark.parametrize(("flow_id", "name"), COMPLETE, ids=[f"{f}/{n}" for f, n in COMPLETE])
+def test_composed_text_of_a_complete_example_fits_the_site_and_has_no_gaps(flow_id: str, name: str) -> None:
+    checklist = build(session_for(load(flow_id), EXAMPLES / flow_id / f"{name}.yaml"))
+    for composed in checklist.composed:
+        assert composed.max_length == 400
+        assert 1 <= composed.length <= 400, composed.text
+        assert not composed.over and composed.advice is None
+        assert "（未填写）" not in composed.text, composed.text
+    for item in checklist.items:
+        assert item.value != "（未填写）", f"{item.key} shows an empty value"
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_examples_reach_every_step_of_the_flow(path: Path) -> None:
+    flow = load(path.stem)
+    reached: set[str] = set()
+    for example in sorted((EXAMPLES / path.stem).glob("*.yaml")):
+        reached.update(s.id for s in session_for(flow, example).visible_steps())
+    assert reached == {s.id for s in flow.steps}
+
+
+# --- the complaint flow in detail ------------------------------------------------------
+
+
+def test_complaint_checklist_lists_the_site_actions_in_the_sites_order() -> None:
+    flow = load("12315-complaint")
+    checklist = build(session_for(flow, EXAMPLES / "12315-complaint" / "online-clothing-refund.yaml"))
+    text = "\n".join(i.text for i in checklist.items)
+    order = [
+        "「我要投诉」",
+        "「同意」",
+        "「选择企业」",
+        "「处理单位」",
+        "「请登录」",
+        "「商品名称」",
+        "「投诉内容」",
+        "「提交」",
+        "「我的投诉」",
+    ]
+    positions = [text.find(label) for label in order]
+    assert -1 not in positions, dict(zip(order, positions, strict=True))
+    assert positions == sorted(positions)
+    assert [s.step_id for s in checklist.sections] == [s.id for s in flow.steps]
+    values = {i.value for i in checklist.items if i.value}
+    assert {"杭州某某服饰有限公司", "91350100M000100Y43", "某某牌女士羽绒服", "3712456789012345678"} <= values
+
+
+def test_complaint_text_over_the_limit_gets_advice() -> None:
+    flow = load("12315-complaint")
+    session = session_for(flow, EXAMPLES / "12315-complaint" / "platform-no-seller.yaml")
+    session.answers.update(
+        {
+            "shop_name": "某" * 50,
+            "product_name": "品" * 50,
+            "problem_detail": "经" * 150,
+            "order_number": "1" * 64,
+            "requests": ["退货退款", "换货", "维修", "补足数量"],
+            "compensation": ["平台先行赔偿", "赔偿损失"],
+        }
+    )
+    (composed,) = build(session).composed
+    assert composed.over and composed.length > 400
+    assert composed.advice is not None and "400" in composed.advice
+
+
+def test_key_numbers_of_the_rules_appear_in_the_complaint_flow() -> None:
+    text = (FLOWS / "12315-complaint.yaml").read_text(encoding="utf-8")
+    for number in ("7个工作日", "60日", "3年", "400字", "500元", "1000元", "10个工作日", "40字", "4个", "5MB"):
+        assert number in text, number
+    for fmt in ("jpg", "jpeg", "png", "pdf", "mp3", "mp4"):
+        assert fmt in text
+    assert "https://www.12315.cn/" in text and "gsxt.gov.cn" in text
+
+
+def test_complaint_flow_never_asks_for_an_id_number() -> None:
+    flow = load("12315-complaint")
+    for f in flow.all_fields:
+        assert "身份证" not in f.label.source, f.id
+
+
+def test_unconfirmed_facts_are_worded_as_unconfirmed() -> None:
+    complaint = (FLOWS / "12315-complaint.yaml").read_text(encoding="utf-8")
+    report = (FLOWS / "12315-report.yaml").read_text(encoding="utf-8")
+    # the case number's label, the Alipay real-name check, the complaint form's limits
+    assert complaint.count("尚未核实") >= 3
+    # the report entry button's wording
+    assert "“我要举报”，据公开资料，尚未核实" in report
+    assert "[[我要举报]]" not in report
+
+
+def test_repealed_deadline_appears_nowhere_in_flows() -> None:
+    files = [p for p in FLOWS.rglob("*") if p.is_file()]
+    assert files
+    for p in files:
+        assert "45个工作日" not in p.read_text(encoding="utf-8"), p

@@ -26,15 +26,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol, Union
 
+import re
+
 import yaml
 
 from wizard.errors import Diagnostic, Location, Severity
 from wizard.flow.source import SourceText, Span
-from wizard.safety import forbidden_chars
+from wizard.safety import BIDI_CONTROLS, INVISIBLE, LINE_SEPARATORS, ZWJ, forbidden_chars
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 32
-MAX_NODES = 200_000
+MAX_NODES = 50_000
 MAX_REPORTED_CHARS = 20  # forbidden characters reported one by one; the rest are counted
 
 try:  # libyaml's event parser: fast, and its scanner caps nesting itself.
@@ -57,7 +59,6 @@ class Node:
 class Scalar(Node):
     value: str
     plain: bool = True  # written without quotes or block style
-    end_line: int = 0
     span: Span | None = None
     bogus: bool = False  # stands for something already reported (an alias): never report it again
 
@@ -90,6 +91,12 @@ YamlNode = Union[Scalar, Seq, Map]  # noqa: UP007 - a runtime alias; 3.10 lacks 
 class _Mark(Protocol):
     @property
     def index(self) -> int: ...
+
+    @property
+    def line(self) -> int: ...
+
+    @property
+    def column(self) -> int: ...
 
 
 class YamlProblem(Exception):
@@ -146,6 +153,30 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
     return text, []
 
 
+#: Every character :func:`wizard.safety.forbidden_chars` may report (tab and LF excepted); all
+#: but ZWJ are forbidden wherever they stand. Finding them with one regex keeps clean files fast.
+_CANDIDATES = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff"
+    + re.escape("".join(sorted(BIDI_CONTROLS | INVISIBLE | LINE_SEPARATORS | {ZWJ})))
+    + "]"
+)
+
+
+def _forbidden_in(text: str) -> list[tuple[int, str]]:
+    """Offsets and names of the forbidden characters of a whole file (ZWJ only outside emoji)."""
+    found: list[tuple[int, str]] = []
+    for m in _CANDIDATES.finditer(text):
+        i = m.start()
+        ch = m.group()
+        if ch == ZWJ:
+            start = max(0, i - 1)
+            if all(off != i - start for off, _ in forbidden_chars(text[start : i + 2])):
+                continue  # joins an emoji sequence
+        names = forbidden_chars(ch)
+        found.append((i, names[0][1] if names else f"U+{ord(ch):04X}"))
+    return found
+
+
 def _forbidden_message(name: str) -> str:
     return f"forbidden character {name}; flows may not contain control, direction-override or invisible characters"
 
@@ -153,14 +184,14 @@ def _forbidden_message(name: str) -> str:
 def clean_source(text: str, path: str) -> tuple[str, SourceText, list[Diagnostic]]:
     """Find every forbidden character in the file, report it where it stands, and remove it.
 
-    A lone CR (an old Mac line end) is reported and read as a line break.
+    A lone CR (an old Mac line end) is reported and removed like the others.
     Returns the cleaned text to parse, the :class:`SourceText` that maps
     positions back, and the diagnostics.
     """
-    found = forbidden_chars(text)
+    found = _forbidden_in(text)
     if not found:
         return text, SourceText(text), []
-    source = SourceText(text.replace("\r", "\n"))
+    source = SourceText(text)
     diagnostics: list[Diagnostic] = []
     removed: list[int] = []
     for n, (offset, name) in enumerate(found):
@@ -172,16 +203,20 @@ def clean_source(text: str, path: str) -> tuple[str, SourceText, list[Diagnostic
                 else _forbidden_message(name)
             )
             diagnostics.append(Diagnostic(Severity.ERROR, Location(path, line, col), message))
-        if name != "CR":
-            removed.append(offset)
+        removed.append(offset)
     if len(found) > MAX_REPORTED_CHARS:
         line, col = source.line_col(found[MAX_REPORTED_CHARS][0])
         more = len(found) - MAX_REPORTED_CHARS
         diagnostics.append(
             Diagnostic(Severity.ERROR, Location(path, line, col), f"{more:,} more forbidden characters not listed")
         )
-    drop = set(removed)
-    cleaned = "".join(ch for i, ch in enumerate(source.text) if i not in drop)
+    pieces: list[str] = []
+    last = 0
+    for offset in removed:
+        pieces.append(text[last:offset])
+        last = offset + 1
+    pieces.append(text[last:])
+    cleaned = "".join(pieces)
     return cleaned, SourceText(source.text, tuple(removed)), diagnostics
 
 
@@ -204,6 +239,8 @@ class _Reader:
         self.pending_key: list[Scalar | None] = []  # for each open Map: the key awaiting its value
         self.seen_keys: list[dict[str, Scalar]] = []
         self.root: YamlNode | None = None
+        self.aliases: set[str] = set()
+        self.exact = not source.removed
 
     def report(self, line: int, col: int, message: str) -> None:
         self.problems.append(Diagnostic(Severity.ERROR, Location(self.path, line, col), message))
@@ -250,6 +287,8 @@ class _Reader:
     def position(self, mark: _Mark | None) -> tuple[int, int]:
         if mark is None:
             return 0, 0
+        if self.exact:  # nothing was removed: libyaml's own line and column are the file's
+            return mark.line + 1, mark.column + 1
         return self.source.position(mark.index)
 
     def run(self) -> YamlNode | None:
@@ -266,7 +305,9 @@ class _Reader:
                     break
                 continue
             if isinstance(event, yaml.AliasEvent):
-                self.report(line, col, f"aliases (*{event.anchor}) are not allowed in flow files")
+                if event.anchor not in self.aliases:  # once per name: a billion laughs is one problem
+                    self.aliases.add(event.anchor or "")
+                    self.report(line, col, f"aliases (*{event.anchor}) are not allowed in flow files")
                 self.attach(Scalar(line, col, "", bogus=True))
                 continue
             anchor = getattr(event, "anchor", None)
@@ -283,10 +324,9 @@ class _Reader:
                 end: _Mark | None = event.end_mark
                 start_index = start.index if start is not None else 0
                 end_index = end.index if end is not None else start_index
-                end_line = self.position(end)[0] if end is not None else line
                 style = event.style or ""
                 span = Span(self.source, start_index, end_index, style)
-                self.attach(Scalar(line, col, event.value, plain=not style, end_line=end_line, span=span))
+                self.attach(Scalar(line, col, event.value, plain=not style, span=span))
             elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 if len(self.stack) >= MAX_DEPTH:
                     raise self.fatal(line, col, f"nesting deeper than {MAX_DEPTH} levels")
@@ -313,6 +353,9 @@ def parse_document(text: str, source: SourceText, path: str) -> tuple[YamlNode |
     reader = _Reader(text, source, path)
 
     def fatal(index: int | None, message: str) -> tuple[None, list[Diagnostic]]:
+        if index is not None:
+            # a problem found at the very end (a truncated file): show it where the text ends
+            index = min(index, len(text.rstrip()))
         line, col = source.position(index) if index is not None else (1, 1)
         return None, [*reader.problems, Diagnostic(Severity.ERROR, Location(path, line, col), message)]
 
@@ -323,9 +366,10 @@ def parse_document(text: str, source: SourceText, path: str) -> tuple[YamlNode |
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
-        if "nesting depth" in problem:
-            problem = f"nesting too deep (a flow needs at most {MAX_DEPTH} levels)"
-        return fatal(mark.index if mark is not None else None, f"YAML syntax error: {problem}")
+        message = f"YAML syntax error: {problem}"
+        if "nesting depth" in problem:  # libyaml's own cap, far above ours
+            message = f"nesting deeper than {MAX_DEPTH} levels"
+        return fatal(mark.index if mark is not None else None, message)
     except yaml.reader.ReaderError as exc:
         char = exc.character
         code = f"U+{ord(char) if isinstance(char, str) else char:04X}"

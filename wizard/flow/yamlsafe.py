@@ -21,12 +21,11 @@ what a scalar means from where it stands.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol, Union
-
-import re
 
 import yaml
 

@@ -8,6 +8,7 @@ input, the pinyin clean-up, the locale, and that zh-Hans loads no OpenCC.
 from __future__ import annotations
 
 import dataclasses
+import os
 import subprocess
 import sys
 import threading
@@ -525,7 +526,8 @@ print("opencc" in sys.modules, sorted(loaded_converters()))
 
 
 def _start(flow: Path, name: str) -> str:
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(ROOT), "LANG": "zh_CN.UTF-8"}
+    env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "LANG")}
+    env["LANG"] = "zh_CN.UTF-8"
     result = subprocess.run(
         [sys.executable, "-c", _START_PATH, str(flow), name],
         capture_output=True,

@@ -195,17 +195,21 @@ def _converter(config: str) -> _Converter:
     return found
 
 
+def _convert_uncached(config: str, text: str) -> str:
+    converter = _converter(config)
+    with _use_locks[config]:
+        return converter.convert(text)
+
+
 def _converting(config: str) -> Callable[[str], str]:
     """A cached ``str -> str`` function for a configuration; creates the converter now."""
-    converter = _converter(config)
-    use = _use_locks[config]
+    _converter(config)
 
     @lru_cache(maxsize=_CONVERSION_CACHE)
     def convert(text: str) -> str:
-        if not text or text.isascii():
+        if not text or text.isascii():  # OpenCC leaves ASCII alone: URLs, numbers, ids
             return text
-        with use:
-            return converter.convert(text)
+        return _convert_uncached(config, text)
 
     return convert
 
@@ -310,7 +314,7 @@ def to_simplified(text: str, script: str) -> str | None:
     _check(script)
     if not traditional_characters(text):
         return None
-    simplified = _conversion(_TO_SIMPLIFIED[script])(text)
+    simplified = _convert_uncached(_TO_SIMPLIFIED[script], text)  # typed text: not worth caching
     return None if simplified == text else simplified
 
 

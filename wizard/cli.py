@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from wizard import __version__
+from wizard.errors import WizardError
 
 COMMANDS: dict[str, str] = {
     "run": "打开向导（默认命令）/ open the wizard on a flow",
@@ -52,6 +53,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     module = importlib.import_module(f"wizard.commands.{args.command}")
     try:
         return int(module.main(args))
+    except WizardError as exc:
+        print(f"wizard: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("已取消。", file=sys.stderr)
         return 130

@@ -47,6 +47,12 @@ steps:
 PERSONAL = ("王小明的小店", "13912345678", "收到的手机屏幕碎了", "我的私人经历")
 
 
+@pytest.fixture(autouse=True)
+def _plain_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WIZARD_MAX_AGE_DAYS", raising=False)
+    monkeypatch.delenv("WIZARD_STORE_TEST_HOOK", raising=False)
+
+
 @pytest.fixture
 def flow() -> Flow:
     flow, diagnostics = parse_flow(FLOW.encode("utf-8"), "demo.yaml")

@@ -17,9 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from wizard.flow.loader import parse_flow
 from wizard.flow.model import Flow
+from wizard.safety import clean_text
 from wizard.session import CHECKLIST, REVIEW, Session
 from wizard.store import SavedSession, SaveResult, Store
 from wizard.store_format import FORMAT, dumps, record_from_bytes, session_to_dict
@@ -105,6 +108,12 @@ def _flow(text: str) -> Flow:
     flow, diagnostics = parse_flow(text.encode("utf-8"), "test.yaml")
     assert flow is not None, [d.format() for d in diagnostics]
     return flow
+
+
+@pytest.fixture(autouse=True)
+def _plain_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WIZARD_MAX_AGE_DAYS", raising=False)
+    monkeypatch.delenv("WIZARD_STORE_TEST_HOOK", raising=False)
 
 
 @pytest.fixture
@@ -696,7 +705,7 @@ def test_an_unusable_data_folder_does_not_crash(tmp_path: Path, flow: Flow) -> N
     blocker.write_text("x")
     store = Store(blocker / "sessions")
     notices = store.startup()
-    assert len(notices) == 1 and notices[0].startswith("无法使用保存位置")
+    assert len(notices) == 1 and notices[0].startswith("无法使用保存位置") and "不是文件夹" in notices[0]
     result = store.save(_session(flow), store.new_session_id())
     assert not result.ok and result.message
     assert store.list() == []
@@ -813,3 +822,60 @@ def test_erase_all_removes_sessions_and_set_aside_files(store: Store, flow: Flow
     assert store.erase_all() == 4
     assert os.listdir(root) == []
     assert store.erase_all() == 0
+
+
+# --- whatever a session holds, its save file reads back ----------------------------------------------
+
+_answer_values = st.one_of(
+    st.text(max_size=200),
+    st.booleans(),
+    st.lists(st.text(max_size=30), max_size=5),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    answers=st.dictionaries(st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,20}", fullmatch=True), _answer_values, max_size=8),
+    drafts=st.dictionaries(st.text(max_size=10), st.text(max_size=100), max_size=4),
+    ticked=st.sets(st.text(max_size=20), max_size=4),
+)
+def test_any_session_saves_to_a_file_that_reads_back(
+    tmp_path_factory: pytest.TempPathFactory,
+    flow: Flow,
+    answers: dict[str, Any],
+    drafts: dict[str, str],
+    ticked: set[str],
+) -> None:
+    store = Store(tmp_path_factory.mktemp("prop"))
+    session = Session(flow=flow, answers=dict(answers), today=TODAY, ticked=set(ticked))
+    if hasattr(session, "drafts"):
+        session.drafts.update(drafts)
+    sid = store.new_session_id()
+    assert store.save(session, sid).ok
+    assert store.startup() == []
+    record = store.load(sid)
+    assert record is not None
+    assert set(record.answers) == set(answers)
+    for key, value in answers.items():
+        got = record.answers[key]
+        if isinstance(value, str):
+            assert got == clean_text(value)
+        elif isinstance(value, list):
+            assert got == [clean_text(v, multiline=False) for v in value]
+        else:
+            assert got is value
+    assert record.ticked == frozenset(clean_text(t, multiline=False) for t in ticked)
+
+
+def test_a_lone_surrogate_or_a_foreign_value_never_breaks_saving(store: Store, flow: Flow) -> None:
+    session = _session(flow, merchant="甲\ud800店")
+    sid = store.new_session_id()
+    assert store.save(session, sid).ok
+    record = store.load(sid)
+    assert record is not None and record.answers["merchant"] == "甲店"
+    before = store.path_of(sid).read_bytes()
+    broken = _session(flow)
+    broken.answers["amount"] = object()  # type: ignore[assignment]
+    result = store.save(broken, sid)
+    assert not result.ok and result.message
+    assert store.path_of(sid).read_bytes() == before

@@ -58,6 +58,7 @@ from wizard.store_format import (
     dumps,
     plain_title,
     record_from_bytes,
+    record_from_dict,
     session_to_dict,
 )
 
@@ -65,8 +66,12 @@ __all__ = [
     "DEFAULT_MAX_AGE_DAYS",
     "SaveResult",
     "SavedSession",
+    "SessionRecord",
     "Store",
     "data_dir",
+    "record_from_bytes",
+    "record_from_dict",
+    "session_to_dict",
 ]
 
 APP_NAME = "wizard-12315"
@@ -175,6 +180,16 @@ def _save_error(exc: OSError) -> str:
     return MSG_OTHER.format(code=code)
 
 
+def _folder_problem(exc: OSError) -> str:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "磁盘已满"
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return "只读或没有写入权限"
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        return "它不是文件夹"
+    return f"出错：{errno.errorcode.get(exc.errno or 0, '未知错误')}"
+
+
 def _write_all(fd: int, data: bytes) -> None:
     half = len(data) // 2
     view = memoryview(data)
@@ -235,7 +250,7 @@ class Store:
             finally:
                 os.close(fd)
         except OSError as exc:
-            self._root_problem = _save_error(exc) if exc.errno != errno.ENOTDIR else "保存位置不是文件夹"
+            self._root_problem = _folder_problem(exc)
             return False
         return True
 
@@ -369,7 +384,8 @@ class Store:
         now = _aware(now or _now())
         notices: builtins.list[str] = []
         if not self._prepare_root():
-            notices.append(f"无法使用保存位置：{self._root_problem}。本次填写的内容可能无法保存。")
+            where = clean_text(str(self.root), multiline=False)
+            notices.append(f"无法使用保存位置 {where}（{self._root_problem}），本次填写的内容可能无法保存。")
             return notices
         days, bad_env = _max_age(max_age_days)
         if bad_env:
@@ -480,6 +496,8 @@ class Store:
         rejected: builtins.list[str] = []
         drafts: dict[str, str] = {}
         for key, raw in record.answers.items():
+            if raw == "" or raw == []:
+                continue  # an emptied answer (hand-edited): nothing to keep
             f = flow.field(key)
             if f is None:
                 answers[key] = raw
@@ -537,10 +555,13 @@ class Store:
             return SaveResult(False, None, "无法保存：记录编号无效。")
         when = _now()
         created = self._created.setdefault(session_id, when)
-        obj = session_to_dict(
-            session, session_id, created=created, updated=when, extra_labels=self._labels.get(session_id)
-        )
-        data = dumps(obj)
+        try:
+            obj = session_to_dict(
+                session, session_id, created=created, updated=when, extra_labels=self._labels.get(session_id)
+            )
+            data = dumps(obj)
+        except (TypeError, ValueError):
+            return SaveResult(False, None, "无法保存：内部错误（回答的数据类型不正确）。")
         if len(data) > MAX_FILE_BYTES:
             return SaveResult(False, None, "无法保存：填写的内容过多，超出了保存文件的大小上限。")
         name = f"{session_id}{SUFFIX}"

@@ -71,7 +71,7 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 
 #: Session ids are random hex; file names are ``<id>.json``.
 SESSION_ID_RE = re.compile(r"[0-9a-f]{16}\Z")
-_ID_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,199}\Z")
+_ID_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")  # the flow loader's rule for ids
 _FLOW_ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
 _SCRIPTS = ("zh-Hans", "zh-Hant", "zh-TW", "zh-HK")
 _MAX_SHORT = 500  # flow version, titles
@@ -150,17 +150,22 @@ def session_to_dict(
     (remembered from the file they were restored from).
     """
     flow = session.flow
+    # only keys and values the reader accepts, so that a save never produces a file it would refuse
+    answers: dict[str, Any] = {}
+    for key, value in session.answers.items():
+        if _ID_RE.match(key):
+            answers[key] = list(value) if isinstance(value, list) else value
     labels: dict[str, str] = {}
-    for key in session.answers:
+    for key in answers:
         f = flow.field(key)
         if f is not None:
             labels[key] = f.label.source
         elif extra_labels and key in extra_labels:
             labels[key] = extra_labels[key]
-    drafts = getattr(session, "drafts", None)
-    answers: dict[str, Any] = {}
-    for key, value in session.answers.items():
-        answers[key] = list(value) if isinstance(value, list) else value
+    raw_drafts = getattr(session, "drafts", None)
+    drafts: dict[str, str] = {}
+    if isinstance(raw_drafts, dict):
+        drafts = {k: v for k, v in raw_drafts.items() if isinstance(k, str) and _ID_RE.match(k) and isinstance(v, str)}
     return {
         "format": FORMAT,
         "kind": KIND,
@@ -176,14 +181,18 @@ def session_to_dict(
         "updated": _iso(updated),
         "answers": answers,
         "labels": labels,
-        "drafts": dict(drafts) if isinstance(drafts, dict) else {},
+        "drafts": drafts,
         "ticked": sorted(session.ticked),
     }
 
 
 def dumps(obj: Mapping[str, Any]) -> bytes:
     """Serialise a save-file object (UTF-8, readable by people, stable key order)."""
-    return (json.dumps(obj, ensure_ascii=False, indent=1, allow_nan=False) + "\n").encode("utf-8")
+    text = json.dumps(obj, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: escape it (the reader then drops it)
+        return (json.dumps(obj, ensure_ascii=True, indent=1, allow_nan=False) + "\n").encode("ascii")
 
 
 # --- reading ------------------------------------------------------------------------------

@@ -71,5 +71,7 @@ def did_you_mean(word: str, candidates: list[str] | tuple[str, ...] | set[str]) 
     """A "did you mean" hint for a misspelt key or reference, or ''."""
     import difflib
 
-    matches = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
+    # short words (two Chinese characters, say) differ by half with a single typo
+    cutoff = 0.5 if len(word) <= 3 else 0.6
+    matches = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=cutoff)
     return f"did you mean '{matches[0]}'?" if matches else ""

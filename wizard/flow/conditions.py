@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from wizard.errors import WizardError
 from wizard.flow.model import AllOf, AnyOf, Compare, Condition, NotOf, Op, TimeUnit
 
 Answer = str | bool | list[str]
@@ -30,13 +31,13 @@ MAX_EXPR_LENGTH = 500
 MAX_EXPR_DEPTH = 16
 
 
-@dataclass(frozen=True)
-class ConditionSyntaxError(Exception):
-    offset: int  # 0-based character offset in the expression
-    message: str
+class ConditionSyntaxError(WizardError):
+    """A condition that cannot be parsed; ``offset`` is the 0-based character offset in the expression."""
 
-    def __str__(self) -> str:
-        return self.message
+    def __init__(self, offset: int, message: str) -> None:
+        super().__init__(message)
+        self.offset = offset
+        self.message = message
 
 
 _TOKEN = re.compile(
@@ -248,7 +249,7 @@ class _Parser:
 
     def number(self, tok: _Tok) -> Decimal:
         try:
-            value = Decimal(tok.text.replace(",", ""))
+            value = Decimal(tok.text)
         except InvalidOperation:
             raise ConditionSyntaxError(tok.offset, f"expected a number, found '{tok.text}'") from None
         if not value.is_finite():

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
+from wizard.errors import WizardError
 from wizard.flow.model import Literal, Ref, Segment, SiteLabel, Text
 from wizard.flow.source import Span
 
@@ -24,13 +24,13 @@ MISSING = "（未填写）"
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
-@dataclass(frozen=True)
-class TemplateSyntaxError(Exception):
-    offset: int
-    message: str
+class TemplateSyntaxError(WizardError):
+    """Text that cannot be parsed; ``offset`` is the 0-based character offset in the text."""
 
-    def __str__(self) -> str:
-        return self.message
+    def __init__(self, offset: int, message: str) -> None:
+        super().__init__(message)
+        self.offset = offset
+        self.message = message
 
 
 def parse_text(source: str, line: int = 0, col: int = 0, span: Span | None = None) -> Text:

@@ -199,3 +199,10 @@ def test_the_real_command_line(flow: Flow, data_dir: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert sid in proc.stdout
     assert all(text not in proc.stdout for text in PERSONAL)
+
+
+def test_erase_needs_at_least_four_characters(flow: Flow, data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sid = _save(flow)
+    code, _, err = _run(capsys, "--erase", sid[:3])
+    assert code == 1 and "至少前 4 位" in err
+    assert (data_dir / f"{sid}.json").exists()

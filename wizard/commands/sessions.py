@@ -96,6 +96,9 @@ def main(args: argparse.Namespace) -> int:
         return 0
     if args.erase is not None:
         wanted = clean_text(str(args.erase), multiline=False).strip()
+        if len(wanted) < 4:
+            print("请写出完整的记录编号（至少前 4 位）。用 wizard sessions 查看已保存的记录及其编号。", file=sys.stderr)
+            return 1
         matches = store.find(wanted)
         if not matches:
             print(f"没有编号为「{wanted}」的填写记录。用 wizard sessions 查看已保存的记录及其编号。", file=sys.stderr)

@@ -139,7 +139,7 @@ def test_yaml_11_guessing_is_off() -> None:
 
 
 def test_full_flow_loads_into_the_model() -> None:
-    flow = load_flow(DATA / "full.yaml")
+    flow = load_flow(DATA / "format-full.yaml")
     assert flow.id == "test-full"
     assert flow.version == "1.2"
     assert flow.reviewed == "2025-01-15"
@@ -193,7 +193,7 @@ def test_escaped_control_character_points_at_the_escape() -> None:
 
 
 def test_positions_inside_folded_and_quoted_multiline_text() -> None:
-    text = HEAD + 'steps:\n  - id: a\n    title: A\n    body: >\n      一行\n      二行 {x}\n'
+    text = HEAD + "steps:\n  - id: a\n    title: A\n    body: >\n      一行\n      二行 {x}\n"
     text += '    tips:\n      - "第一\n        第二 {y}"\n'
     _, messages = _parse(text)
     assert [m.split(": error: ")[0] for m in messages] == ["f.yaml:10:10", "f.yaml:13:12"]
@@ -286,7 +286,7 @@ def test_warnings_do_not_stop_a_flow_from_loading() -> None:
 
 
 def test_references_keep_their_offsets() -> None:
-    flow = load_flow(DATA / "full.yaml")
+    flow = load_flow(DATA / "format-full.yaml")
     body = flow.steps[2].body
     ref = next(s for s in body.segments if isinstance(s, Ref))
     assert body.source[ref.offset : ref.offset + len("{channel}")] == "{channel}"

@@ -244,7 +244,7 @@ def to_text(
         for m, item in enumerate(section.items, 1):
             number = f"   {n}.{m} "
             pad = " " * len(number)
-            text = readable(item.text)
+            text = item.text
             done = d.w("（已完成）") if d.done(item) else ""
             if item.value is not None and "\n" not in item.value:
                 out += _hang(f"{text.rstrip('：:')}：{item.value}{done}", number, pad)
@@ -327,7 +327,7 @@ def to_markdown(
         if section.link:
             out += [md_inline(d.w("网址：")) + _md_link(section.link), ""]
         for item in section.items:
-            line = f"- {'[x]' if d.done(item) else '[ ]'} " + md_inline(readable(item.text))
+            line = f"- {'[x]' if d.done(item) else '[ ]'} " + md_inline(item.text)
             block: list[str] = []
             if item.value is not None:
                 line = line.rstrip("：:") + "："
@@ -522,7 +522,7 @@ def to_html(
                 f'<li class="item{" ticked" if done else ""}">',
                 f'<span class="box" role="img" aria-label="{e(state)}">{"✓" if done else ""}</span>',
                 f'<span class="num">{n}.{m}</span>',
-                f'<span class="body"><span class="text">{lines(readable(item.text))}</span>',
+                f'<span class="body"><span class="text">{lines(item.text)}</span>',
             ]
             if item.value is not None and d.missing(item):
                 parts.append(f' <span class="missing">{e(item.value)}</span>')

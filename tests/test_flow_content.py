@@ -101,6 +101,11 @@ EXPECTED: dict[str, dict[str, Expect]] = {
             absent=(*FOOD, *FRAUD, *NO_REASON, *DURABLE, "「电商平台」：从列表选择"),
             checks=("filing_for_someone",),
         ),
+        "tv-shopping-custom-made": expect(
+            present=(*NO_REASON, "（电视或电话购物）", "TV20261101-0088", "不适用7天无理由退货"),
+            absent=(*FOOD, *FRAUD, *PLATFORM, *DURABLE, "「电商平台」", "勾选它"),
+            checks=("no_reason_exception",),
+        ),
     },
     "12315-follow-up": {
         "pending-overdue": expect(
@@ -267,6 +272,13 @@ def test_examples_reach_every_step_of_the_flow(path: Path) -> None:
 # --- the complaint flow in detail ------------------------------------------------------
 
 
+def test_before_any_answer_every_complaint_step_counts() -> None:
+    flow = load("12315-complaint")
+    session = Session(flow, today=TODAY)
+    assert [s.id for s in session.visible_steps()] == [s.id for s in flow.steps]
+    assert session.progress() == (1, len(flow.steps))
+
+
 def test_complaint_checklist_lists_the_site_actions_in_the_sites_order() -> None:
     flow = load("12315-complaint")
     checklist = build(session_for(flow, EXAMPLES / "12315-complaint" / "online-clothing-refund.yaml"))
@@ -285,7 +297,7 @@ def test_complaint_checklist_lists_the_site_actions_in_the_sites_order() -> None
     positions = [text.find(label) for label in order]
     assert -1 not in positions, dict(zip(order, positions, strict=True))
     assert positions == sorted(positions)
-    assert [s.step_id for s in checklist.sections] == [s.id for s in flow.steps]
+    assert [s.step_id for s in checklist.sections] == [s.id for s in flow.steps if s.checklist]
     values = {i.value for i in checklist.items if i.value}
     assert {"杭州某某服饰有限公司", "91350100M000100Y43", "某某牌女士羽绒服", "3712456789012345678"} <= values
 

@@ -253,6 +253,14 @@ class _Linter:
         if bad:
             self.error(c.line, c.col, bad, where)
             return
+        if c.op in (Op.EQ, Op.NE, Op.IN, Op.NOT_IN) and t in NUMERIC_TYPES:
+            self.warning(
+                c.line,
+                c.col,
+                f"'{c.op.value}' compares '{f.id}' as written (money is kept as 500.00); "
+                "compare numbers with <, <=, > or >=",
+                where,
+            )
         if (
             t in CHOICE_TYPES
             and c.op in (Op.EQ, Op.NE, Op.IN, Op.NOT_IN, Op.CONTAINS)
@@ -450,6 +458,7 @@ class _Search:
         self.today = date.today()
         self.budget = SEARCH_PER_FLOW
         self.order: list[tuple[Step, Field]] = [(s, f) for s in flow.steps for f in s.fields]
+        self.index: dict[str, int] = {f.id: i for i, (_, f) in enumerate(self.order)}  # built once: linear time
         self.mentions: dict[str, list[Compare]] = {}
         conditions: list[Condition | None] = []
         for s in flow.steps:
@@ -521,7 +530,7 @@ class _Search:
 
     def _closure(self, deps: set[str]) -> list[tuple[Step, Field]] | None:
         """The fields the target depends on (directly, or through their own conditions), in order."""
-        index = {f.id: i for i, (_, f) in enumerate(self.order)}
+        index = self.index
         todo = list(deps)
         seen: set[str] = set()
         while todo:

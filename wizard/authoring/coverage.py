@@ -5,15 +5,17 @@ After each case, :meth:`Coverage.record` looks at where the walk went
 the flow *where the wizard evaluates it*, with the session's effective
 answers (:meth:`Session.effective`) and :func:`wizard.flow.conditions.evaluate`:
 
-- a step's ``when``: for every step up to where the walk ended (all of them
-  when it reached the end);
+- a step's ``when``: for every step, in every case (the step list and the
+  progress count "第 3 / 8 步" ask it at every step, see
+  :meth:`Session.visible_steps`);
 - a field's, tip's or warning's ``when``: on the steps the walk went through;
 - an option's ``when``: for the fields that were shown;
-- a checklist item's ``when``: on those steps, when the walk reached the
-  checklist;
+- a checklist item's ``when``: on the steps that apply (as
+  :func:`wizard.checklist.build` does, in every case);
 - a check's ``when``: when the walk reached its step's turn (as
   :meth:`Session.fired_checks` does);
-- a composed text part's ``when``: when the walk reached the checklist.
+- a composed text part's ``when``: in every case (the checklist holds the
+  composed texts).
 
 :meth:`Coverage.gaps` then lists, at the line where each was written, the
 steps, fields and checklist items that no case reached and the conditions
@@ -137,20 +139,18 @@ class Coverage:
         walked = run.walk
         end = len(flow.steps) if walked.complete else flow.step_index(walked.last or "")
         reached: set[str] = set()
-        for i, step in enumerate(flow.steps):
-            if i <= end:
-                reached.add(f"when:{step.id}")
+        # the step list and the progress count ("第 3 / 8 步") ask every step's condition at every step
+        reached.update(f"when:{step.id}" for step in flow.steps)
         for sid in walked.steps:
             shown = flow.step(sid)
             if shown is None:  # pragma: no cover - the walk only holds steps of the flow
                 continue
             reached.add(f"step:{sid}")
             reached.update(f"field:{f.id}" for f in session.visible_fields(shown))
-            if run.checklist is not None:
-                reached.add(f"items:{sid}")
-        if run.checklist is not None:
-            reached.add("checklist")
-            reached.update(f"item:{item.key}" for item in run.checklist.items)
+        # the checklist (built for every case) asks the items of every step that applies
+        reached.add("checklist")
+        reached.update(f"items:{step.id}" for step in session.visible_steps())
+        reached.update(f"item:{item.key}" for item in run.checklist.items)
         for check in flow.checks:
             if walked.complete or flow.step_index(check.step) <= end:
                 reached.add(f"check:{check.id}")

@@ -6,12 +6,15 @@ as every view). The flow is then *walked* with a
 Next would: each step's visible fields are validated
 (:meth:`Session.validate_step`), and the walk ends
 
-- at the end of the flow (the checklist is then built by
-  :func:`wizard.checklist.build`);
+- at the end of the flow;
 - after a step at which a ``stop`` check fires (the wizard does not let the
-  person go on; there is no checklist);
+  person go on);
 - at a step whose answers the wizard would refuse (a required field left
   empty, an option that does not apply): the case fails.
+
+The checklist is built by :func:`wizard.checklist.build` from the same
+session, as ``wizard checklist --answers`` prints it (for a case stopped by a
+check too: the export then shows the stop message above the checklist).
 
 Nothing here decides which steps apply or what a field accepts: that is
 the session's and the validators' job.
@@ -84,7 +87,7 @@ class CaseRun:
     case: Case
     session: Session
     walk: Walk
-    checklist: Checklist | None
+    checklist: Checklist
     fired: list[Check]
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # context shown with a failure
@@ -163,6 +166,19 @@ class Runner:
     def __init__(self, flow: Flow, test_path: str) -> None:
         self.flow = flow
         self.test_path = test_path
+        self.seen_texts: list[str] = []  # every checklist text of every case run so far
+        self.exclusions: list[tuple[Fragment, str]] = []  # (fragment, as rendered in its case)
+
+    def vacuous(self) -> list[str]:
+        """Exclusions found in no case's checklist at all: they could never fail, so they test nothing."""
+        out = []
+        for fragment, rendered in self.exclusions:
+            if not any(rendered in t for t in self.seen_texts):
+                out.append(
+                    f"{self.where(fragment.line, fragment.col)}: checklist_excludes 「{fragment.text}」 is in no "
+                    "case's checklist, so it can never fail (has the flow's wording changed?)"
+                )
+        return out
 
     def where(self, line: int, col: int = 0) -> str:
         return str(Location(self.test_path, line, col))
@@ -174,8 +190,9 @@ class Runner:
         session = Session(flow, dict(loaded.answers), today=case.today)
         walked = walk(session)
         fired = session.fired_checks(None if walked.complete else walked.last)
-        checklist = build(session, PLAIN) if walked.complete else None
+        checklist = build(session, PLAIN)
         run = CaseRun(case, session, walked, checklist, fired, problems)
+        self.seen_texts.extend(checklist_texts(checklist))
         if walked.stuck_errors:
             step = walked.last
             detail = "; ".join(f"{fid}: {msg}" for fid, msg in walked.stuck_errors.items())
@@ -221,14 +238,6 @@ class Runner:
 
     def compare_checklist(self, run: CaseRun) -> None:
         expect = run.case.expect
-        if run.checklist is None:
-            if not run.walk.stuck_errors:
-                run.problems.append(
-                    "the case expects things of the checklist, but the walk stopped before it "
-                    f"(after step '{run.walk.last}'); remove checklist_contains/checklist_excludes/"
-                    "compose_within_limit from this case"
-                )
-            return
         texts = checklist_texts(run.checklist)
         eff = run.session.effective()
         for fragment, wanted in [(f, True) for f in expect.contains] + [(f, False) for f in expect.excludes]:
@@ -238,6 +247,8 @@ class Runner:
                 run.problems.append(f"{self.where(fragment.line, fragment.col)}: {key}: {error}")
                 continue
             found = any(rendered in t for t in texts)
+            if not wanted:
+                self.exclusions.append((fragment, rendered))
             shown = rendered if rendered == fragment.text else f"{fragment.text} → {rendered}"
             if wanted and not found:
                 run.problems.append(f"checklist: not found: 「{shown}」 ({self.where(fragment.line)})")

@@ -111,8 +111,14 @@ def main(args: argparse.Namespace) -> int:
             passed += 1
         else:
             failed += 1
-    print(f"{passed} passed, {failed} failed", file=out)
-    status = 1 if failed else 0
+    vacuous = runner.vacuous()
+    for line in vacuous:
+        print(line, file=out)
+    summary = f"{passed} passed, {failed} failed"
+    if vacuous:
+        summary += f"; {len(vacuous)} checklist_excludes test nothing"
+    print(summary, file=out)
+    status = 1 if failed or vacuous else 0
     if args.coverage or args.coverage_parts:
         gaps = coverage.gaps()
         for gap in gaps:

@@ -562,7 +562,9 @@ class _Builder:
             self.dropped_steps = True
         checks = self._list(m.get("checks"), "checks", self.check)
         compose = self._list(m.get("compose"), "compose", self.compose)
-        checks = tuple(_infer_check_step(c, steps) for c in checks)
+        where = {f.id: s.id for s in steps for f in s.fields}
+        order = {s.id: i for i, s in enumerate(steps)}
+        checks = tuple(_infer_check_step(c, steps, where, order) for c in checks)
         # A flow with missing or broken metadata is still built (with empty values) so that
         # lint can report the problems of its steps in the same run; it is never returned.
         return Flow(
@@ -580,12 +582,13 @@ class _Builder:
         )
 
 
-def _infer_check_step(check: Check, steps: tuple[Step, ...]) -> Check:
-    """A check without ``step:`` is evaluated after the step of the last field it reads."""
+def _infer_check_step(check: Check, steps: tuple[Step, ...], where: dict[str, str], order: dict[str, int]) -> Check:
+    """A check without ``step:`` is evaluated after the step of the last field it reads.
+
+    ``where`` (field id → step id) and ``order`` (step id → index) are built once by the caller.
+    """
     if check.step:
         return check
-    where = {f.id: s.id for s in steps for f in s.fields}
-    order = {s.id: i for i, s in enumerate(steps)}
     last = ""
     for name in condition_fields(check.when):
         sid = where.get(name)

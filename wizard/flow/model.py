@@ -330,11 +330,13 @@ class Flow:
     path: str = ""
     marks: Marks = field(default=NO_MARKS, compare=False, repr=False)
     _fields: dict[str, tuple[Step, Field]] = field(default_factory=dict, compare=False, repr=False)
+    _steps: dict[str, int] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         index = self._fields
         index.clear()
-        for step in self.steps:
+        for i, step in enumerate(self.steps):
+            self._steps.setdefault(step.id, i)
             for f in step.fields:
                 index.setdefault(f.id, (step, f))
 
@@ -347,16 +349,11 @@ class Flow:
         return found[0] if found else None
 
     def step(self, step_id: str) -> Step | None:
-        for s in self.steps:
-            if s.id == step_id:
-                return s
-        return None
+        i = self._steps.get(step_id, -1)
+        return self.steps[i] if i >= 0 else None
 
     def step_index(self, step_id: str) -> int:
-        for i, s in enumerate(self.steps):
-            if s.id == step_id:
-                return i
-        return -1
+        return self._steps.get(step_id, -1)
 
     def composed(self, compose_id: str) -> Compose | None:
         for c in self.compose:

@@ -94,7 +94,9 @@ def build(session: Session, renderer: TextRenderer = PLAIN) -> Checklist:
             sections.append(Section(step.id, renderer.text(step.title, value), step.link, tuple(items)))
     checks = tuple(CheckResult(c.id, c.level.value, renderer.text(c.message, value)) for c in session.fired_checks())
     composed = []
-    for comp in flow.compose:
+    # A stopped case gets no text to paste: it would be filled with gaps and invite a doomed filing.
+    stopped = any(c.level == "stop" for c in checks)
+    for comp in () if stopped else flow.compose:
         text = session.composed_text(comp, eff)
         length = count_chars(text)
         over = comp.max_length is not None and length > comp.max_length

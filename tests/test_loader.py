@@ -299,3 +299,12 @@ def test_answers_reader_keeps_its_contract() -> None:
     assert [d.format().split(": error")[0] for d in problems] == ["answers.yaml:1:6"]
     tree, problems = yamlsafe.read(b"a: 1\na: 2\n", "answers.yaml")
     assert tree is None and "duplicate key" in problems[0].message
+
+
+SEVERAL_PROBLEMS = {"anchor-alias.yaml", "billion-laughs.yaml", "self-alias.yaml"}  # each anchor and alias counts
+
+
+@pytest.mark.parametrize("name", sorted(set(INDEX) - SEVERAL_PROBLEMS))
+def test_one_problem_is_reported_once_without_follow_on_errors(name: str) -> None:
+    _, diagnostics = check_file(CORPUS / name)
+    assert len(diagnostics) == 1, [d.format() for d in diagnostics]

@@ -496,6 +496,14 @@ class _Search:
             return None
         budget = min(self.budget, SEARCH_PER_TARGET)
         spent = 0
+        # What is still read from position i on: a state that failed once fails again (memoised by
+        # the answers that matter), which keeps the search from re-trying equivalent combinations.
+        live: list[frozenset[str]] = [frozenset(deps)] * (len(chosen) + 1)
+        for i in range(len(chosen) - 1, -1, -1):
+            step_i, f_i = chosen[i]
+            read = {*_names(step_i.when), *_names(f_i.when), *(n for o in f_i.options for n in _names(o.when))}
+            live[i] = live[i + 1] | read
+        failed: set[tuple[object, ...]] = set()
 
         def search(i: int, eff: dict[str, Answer]) -> bool:
             nonlocal spent
@@ -504,9 +512,20 @@ class _Search:
                 raise _GiveUp
             if i == len(chosen):
                 return target(eff)
+            key = (i, *sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in eff.items() if k in live[i]))
+            if key in failed:
+                return False
+            if _search_from(i, eff):
+                return True
+            failed.add(key)
+            return False
+
+        def _search_from(i: int, eff: dict[str, Answer]) -> bool:
             step, f = chosen[i]
             shown = evaluate(step.when, eff, self.today) and evaluate(f.when, eff, self.today)
-            values = self.values(f) if shown else [None]
+            # Answers before "no answer": conditions are mostly about what was answered, so a path
+            # that shows the target is usually found at once (the search is exhaustive either way).
+            values = self.values(f)[1:] + [None] if shown else [None]
             for value in values:
                 if value is None:
                     if search(i + 1, eff):

@@ -423,6 +423,7 @@ class _Builder:
     def step(self, node: YamlNode, where: str) -> Step | None:
         m = self.mapping(node, where, STEP_KEYS)
         if m is None:
+            self.dropped_steps = True
             return None
         sid = self.ident(self.required(m, "id", where), f"{where}.id")
         title = self.text(self.required(m, "title", where), f"{where}.title")

@@ -59,7 +59,7 @@ class Scalar(Node):
     value: str
     plain: bool = True  # written without quotes or block style
     span: Span | None = None
-    bogus: bool = False  # stands for something already reported (an alias): never report it again
+    bogus: bool = False  # stands for something already reported (an alias, a tag): never report it again
 
 
 @dataclass
@@ -313,7 +313,10 @@ class _Reader:
             if anchor is not None:
                 self.report(line, col, f"anchors (&{anchor}) are not allowed in flow files")
             tag = getattr(event, "tag", None)
-            if tag is not None and not (isinstance(event, yaml.ScalarEvent) and tag == "!" and not event.implicit[0]):
+            tagged = tag is not None and not (
+                isinstance(event, yaml.ScalarEvent) and tag == "!" and not event.implicit[0]
+            )
+            if tagged:
                 self.report(line, col, f"tags ({tag}) are not allowed in flow files")
             count += 1
             if count > MAX_NODES:
@@ -325,12 +328,13 @@ class _Reader:
                 end_index = end.index if end is not None else start_index
                 style = event.style or ""
                 span = Span(self.source, start_index, end_index, style)
-                self.attach(Scalar(line, col, event.value, plain=not style, span=span))
+                self.attach(Scalar(line, col, event.value, plain=not style, span=span, bogus=tagged))
             elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 if len(self.stack) >= MAX_DEPTH:
                     raise self.fatal(line, col, f"nesting deeper than {MAX_DEPTH} levels")
                 node: YamlNode = Seq(line, col) if isinstance(event, yaml.SequenceStartEvent) else Map(line, col)
-                self.attach(node)
+                # a tagged list or mapping is read (to go on) but left out: its tag was reported
+                self.attach(Scalar(line, col, "", bogus=True) if tagged else node)
                 self.stack.append(node)
                 if isinstance(node, Map):
                     self.pending_key.append(None)

@@ -525,7 +525,7 @@ class _Search:
             shown = evaluate(step.when, eff, self.today) and evaluate(f.when, eff, self.today)
             # Answers before "no answer": conditions are mostly about what was answered, so a path
             # that shows the target is usually found at once (the search is exhaustive either way).
-            values = self.values(f)[1:] + [None] if shown else [None]
+            values = [*self.values(f)[1:], None] if shown else [None]
             for value in values:
                 if value is None:
                     if search(i + 1, eff):

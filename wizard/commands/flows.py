@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from wizard.flow.loader import check_file
-from wizard.shipped import shipped_flows
+from wizard.shipped import flows_dir, shipped_flows
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -15,7 +16,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     del args
     status = 0
-    for path in shipped_flows():
+    flows = shipped_flows()
+    if not flows:
+        print(f"没有找到内置流程 / no shipped flows in {flows_dir()}", file=sys.stderr)
+        return 1
+    for path in flows:
         flow, diagnostics = check_file(path)
         if flow is None:
             status = 1

@@ -38,6 +38,8 @@ def resume_mode(args: argparse.Namespace) -> str:
 def wants_plain(args: argparse.Namespace) -> bool:
     if getattr(args, "plain", False):
         return True
+    if os.environ.get("TEXTUAL_DRIVER", "").endswith(":WebDriver"):
+        return False  # run by textual-serve (wizard serve): the browser is the terminal
     if os.environ.get("TERM", "") == "dumb":
         return True
     return not sys.stdout.isatty()

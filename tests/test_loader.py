@@ -308,3 +308,23 @@ SEVERAL_PROBLEMS = {"anchor-alias.yaml", "billion-laughs.yaml", "self-alias.yaml
 def test_one_problem_is_reported_once_without_follow_on_errors(name: str) -> None:
     _, diagnostics = check_file(CORPUS / name)
     assert len(diagnostics) == 1, [d.format() for d in diagnostics]
+
+
+def test_unknown_keys_carry_their_own_key_path() -> None:
+    _, messages = _parse(HEAD + "titel: x\nsteps:\n  - id: a\n    title: A\n    bodyy: b\n")
+    assert messages == [
+        "f.yaml:5:1: error: unknown key 'titel' (at titel); did you mean 'title'?",
+        "f.yaml:9:5: error: unknown key 'bodyy' (at steps[0].bodyy); did you mean 'body'?",
+    ]
+
+
+def test_only_the_event_stream_of_yaml_is_used() -> None:
+    """libyaml's composer crashes on deep nesting: no module may build YAML nodes or objects with it."""
+    assert yamlsafe._PARSER.__name__ == "CParser", "libyaml's event parser is used when PyYAML has it"
+    banned = re.compile(r"yaml\.(safe_load|load|full_load|unsafe_load|compose|safe_load_all|load_all)\(|CLoader|CSafe")
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in sorted((ROOT / "wizard").rglob("*.py"))
+        if banned.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []

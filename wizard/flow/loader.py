@@ -157,7 +157,7 @@ class _Builder:
                 self.ctx.error(
                     key,
                     f"unknown key '{key.value}'",
-                    where,
+                    f"{where}.{key.value}" if where else key.value,
                     did_you_mean(key.value, allowed) or f"allowed keys: {', '.join(allowed)}",
                 )
         return node

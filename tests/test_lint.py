@@ -329,3 +329,11 @@ def test_lint_on_its_own_is_quiet_about_broken_parts() -> None:
     assert flow is not None
     assert lint(flow, Broken(frozenset({"ghost"}))) == []
     assert len(lint(flow)) == 2
+
+
+def test_a_check_after_an_explicit_step_may_only_read_answers_given_by_then() -> None:
+    body = SELECT + "  - id: b\n    title: B\n    fields:\n      - {id: later, type: text, label: L}\n"
+    body += "checks:\n  - id: k\n    level: warn\n    when: later is set\n    message: m\n"
+    assert messages(body) == []  # without step: evaluated after the step of 'later'
+    d = only(body + "    step: a\n")
+    assert "'later' is asked later (in step 'b')" in d.message and d.location.line == 33

@@ -356,9 +356,12 @@ class _Linter:
                 self.link(item.link, *self.at(item.marks, "link", item.line, item.col), f"{iw}.link")
         for i, check in enumerate(flow.checks):
             cw = _path(check.marks, f"checks[{i}]")
-            self.condition(check.when, f"{cw}.when", None)
+            si = flow.step_index(check.step)
+            # a check with an explicit step is evaluated right after it: it may only read answers given by then
+            after = (si + 1, 0) if si >= 0 and "step" in check.marks else None
+            self.condition(check.when, f"{cw}.when", after)
             self.text(check.message, f"{cw}.message", None)
-            if flow.step_index(check.step) < 0 and check.step not in self.broken.names:
+            if si < 0 and check.step not in self.broken.names:
                 self.error(
                     *self.at(check.marks, "step", check.line, check.col),
                     f"unknown step '{check.step}'",
@@ -482,18 +485,26 @@ class _Search:
             return evaluate(step.when, eff, self.today) and (f is None or evaluate(f.when, eff, self.today))
 
         deps = {*_names(step.when), *(_names(f.when) if f is not None else ())}
-        return self._none_of(target, deps)
+        return self._none_of(target, deps, (step.when, f.when if f is not None else None))
 
     def never_true(self, cond: Condition) -> bool | None:
         def target(eff: dict[str, Answer]) -> bool:
             return evaluate(cond, eff, self.today)
 
-        return self._none_of(target, set(_names(cond)))
+        return self._none_of(target, set(_names(cond)), (cond,))
 
-    def _none_of(self, target: Callable[[dict[str, Answer]], bool], deps: set[str]) -> bool | None:
+    def _none_of(
+        self,
+        target: Callable[[dict[str, Answer]], bool],
+        deps: set[str],
+        conds: tuple[Condition | None, ...] = (),
+    ) -> bool | None:
+        """``conds`` (all must hold for ``target``) let the search stop early on a branch that decides them false."""
         chosen = self._closure(deps)
         if chosen is None:
             return None
+        decided = [frozenset(f.id for _, f in chosen[:i]) for i in range(len(chosen) + 1)]
+        conds = self._needed(conds)
         budget = min(self.budget, SEARCH_PER_TARGET)
         spent = 0
         # What is still read from position i on: a state that failed once fails again (memoised by
@@ -512,6 +523,8 @@ class _Search:
                 raise _GiveUp
             if i == len(chosen):
                 return target(eff)
+            if any(_partial(c, eff, decided[i], self.today) is False for c in conds):
+                return False  # the answers given so far already rule the target out
             key = (i, *sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in eff.items() if k in live[i]))
             if key in failed:
                 return False
@@ -546,6 +559,26 @@ class _Search:
         finally:
             self.budget -= spent
         return not found
+
+    def _needed(self, conds: tuple[Condition | None, ...]) -> tuple[Condition | None, ...]:
+        """``conds`` and what they imply: a field compared in a plain conjunction must have been shown."""
+        out = list(conds)
+        seen: set[str] = set()
+        todo = [c for c in conds if c is not None]
+        while todo:
+            cond = todo.pop()
+            if isinstance(cond, AllOf):
+                todo.extend(cond.items)
+                continue
+            if not isinstance(cond, Compare) or cond.op is Op.IS_EMPTY or cond.field in seen:
+                continue  # any / not / "is empty" do not need the field answered
+            seen.add(cond.field)
+            step, f = self.flow.step_of(cond.field), self.flow.field(cond.field)
+            for shown in (step.when if step else None, f.when if f else None):
+                if shown is not None:
+                    out.append(shown)
+                    todo.append(shown)
+        return tuple(out)
 
     def _closure(self, deps: set[str]) -> list[tuple[Step, Field]] | None:
         """The fields the target depends on (directly, or through their own conditions), in order."""
@@ -616,6 +649,26 @@ class _Search:
             out += ["\u0000other"] + [v for v in dict.fromkeys(said)]
         self._values[f.id] = out
         return out
+
+
+def _partial(cond: Condition | None, eff: dict[str, Answer], decided: frozenset[str], today: date) -> bool | None:
+    """A condition over answers of which only ``decided`` fields are known yet: True, False, or None (open)."""
+    if cond is None:
+        return True
+    if isinstance(cond, Compare):
+        return evaluate(cond, eff, today) if cond.field in decided else None
+    if isinstance(cond, NotOf):
+        inner = _partial(cond.item, eff, decided, today)
+        return None if inner is None else not inner
+    stop = isinstance(cond, AnyOf)  # AnyOf stops at the first True, AllOf at the first False
+    result: bool | None = not stop
+    for c in cond.items:
+        r = _partial(c, eff, decided, today)
+        if r is stop:
+            return stop
+        if r is None:
+            result = None
+    return result
 
 
 def _path(marks: Marks, fallback: str) -> str:

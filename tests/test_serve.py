@@ -233,11 +233,11 @@ def test_remote_address_is_refused_without_allow_remote(capsys: pytest.CaptureFi
 def test_remote_address_with_allow_remote_warns(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from wizard.webserver import WizardServer
+    from wizard.webserver import server_class
 
     started: list[tuple[str, int, str]] = []
     monkeypatch.setattr(
-        WizardServer, "serve", lambda self, debug=False: started.append((self.host, self.port, self.command))
+        server_class(), "serve", lambda self, debug=False: started.append((self.host, self.port, self.command))
     )
     assert serve.main(args("--host", "0.0.0.0", "--port", "8123", "--allow-remote", "--script", "zh-TW")) == 0
     err = capsys.readouterr().err

@@ -15,19 +15,24 @@ process per browser tab, driven over a WebSocket) with three changes:
   the answers it shows.
 - quiet logs: no access log (it would print the key), warnings only.
 
-Imported only by ``wizard serve``, after checking that textual-serve is
-installed; nothing else in the package imports it.
+``wizard serve`` calls :func:`server_class` after checking that
+textual-serve is installed; importing this module loads neither
+textual-serve nor aiohttp (textual-serve imports Rich, which the modules
+outside ``wizard/tui/`` never load).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import secrets
 from collections.abc import Callable
 from html import escape
+from typing import TYPE_CHECKING
 
-from aiohttp import web
-from textual_serve.server import Server
+if TYPE_CHECKING:
+    from aiohttp import web
+    from textual_serve.server import Server
 
 COOKIE = "wizard_key"
 
@@ -72,91 +77,107 @@ FORBIDDEN = """<!DOCTYPE html>
 """
 
 
-class WizardServer(Server):
-    """textual-serve's server with an offline page, a key and quiet logs."""
+@functools.lru_cache(maxsize=1)
+def server_class() -> type[Server]:
+    """:class:`WizardServer`, defined on first use so that importing this module loads no textual-serve."""
+    from aiohttp import web
+    from textual_serve.server import Server
 
-    def __init__(
-        self,
-        command: str,
-        *,
-        host: str,
-        port: int,
-        title: str,
-        lang: str,
-        on_ready: Callable[[str], None],
-    ) -> None:
-        super().__init__(command, host=host, port=port, title=title)
-        self.key = secrets.token_urlsafe(24)
-        self.lang = lang
-        self.on_ready = on_ready
+    class WizardServer(Server):
+        """textual-serve's server with an offline page, a key and quiet logs."""
 
-    @property
-    def url(self) -> str:
-        """The address to open: it carries the key."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}/?key={self.key}"
+        def __init__(
+            self,
+            command: str,
+            *,
+            host: str,
+            port: int,
+            title: str,
+            lang: str,
+            on_ready: Callable[[str], None],
+        ) -> None:
+            super().__init__(command, host=host, port=port, title=title)
+            self.key = secrets.token_urlsafe(24)
+            self.lang = lang
+            self.on_ready = on_ready
 
-    # --- who may connect -----------------------------------------------------------
+        @property
+        def url(self) -> str:
+            """The address to open: it carries the key."""
+            host = f"[{self.host}]" if ":" in self.host else self.host
+            return f"http://{host}:{self.port}/?key={self.key}"
 
-    def has_key(self, request: web.Request) -> bool:
-        return secrets.compare_digest(request.cookies.get(COOKIE, ""), self.key)
+        # --- who may connect -----------------------------------------------------------
 
-    @staticmethod
-    def same_origin(request: web.Request) -> bool:
-        origin = request.headers.get("Origin")
-        return origin is None or origin == f"http://{request.host}"
+        def has_key(self, request: web.Request) -> bool:
+            return secrets.compare_digest(request.cookies.get(COOKIE, ""), self.key)
 
-    # --- routes --------------------------------------------------------------------------
+        @staticmethod
+        def same_origin(request: web.Request) -> bool:
+            origin = request.headers.get("Origin")
+            return origin is None or origin == f"http://{request.host}"
 
-    async def handle_index(self, request: web.Request) -> web.Response:
-        given = request.query.get("key", "")
-        if given:
-            if not secrets.compare_digest(given, self.key):
+        # --- routes --------------------------------------------------------------------------
+
+        async def handle_index(self, request: web.Request) -> web.Response:
+            given = request.query.get("key", "")
+            if given:
+                if not secrets.compare_digest(given, self.key):
+                    return _forbidden()
+                redirect = web.HTTPSeeOther("/")
+                redirect.set_cookie(COOKIE, self.key, httponly=True, samesite="Strict", path="/")
+                _private(redirect)
+                raise redirect
+            if not self.has_key(request):
                 return _forbidden()
-            redirect = web.HTTPSeeOther("/")
-            redirect.set_cookie(COOKIE, self.key, httponly=True, samesite="Strict", path="/")
-            _private(redirect)
-            raise redirect
-        if not self.has_key(request):
-            return _forbidden()
-        try:
-            font_size = min(max(int(request.query.get("fontsize", "16")), 8), 48)
-        except ValueError:
-            font_size = 16
-        page = PAGE.format(
-            lang=escape(self.lang),
-            title=escape(self.title),
-            websocket=escape(f"ws://{request.host}/ws"),
-            font_size=font_size,
-        )
-        response = web.Response(text=page, content_type="text/html", charset="utf-8")
-        _private(response)
-        response.headers["Content-Security-Policy"] = (
-            "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self'; "
-            f"img-src 'self' data:; connect-src 'self' ws://{request.host}; base-uri 'none'; form-action 'none'; "
-            "frame-ancestors 'none'"
-        )
-        return response
+            try:
+                font_size = min(max(int(request.query.get("fontsize", "16")), 8), 48)
+            except ValueError:
+                font_size = 16
+            page = PAGE.format(
+                lang=escape(self.lang),
+                title=escape(self.title),
+                websocket=escape(f"ws://{request.host}/ws"),
+                font_size=font_size,
+            )
+            response = web.Response(text=page, content_type="text/html", charset="utf-8")
+            _private(response)
+            response.headers["Content-Security-Policy"] = (
+                "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self'; "
+                f"img-src 'self' data:; connect-src 'self' ws://{request.host}; base-uri 'none'; form-action 'none'; "
+                "frame-ancestors 'none'"
+            )
+            return response
 
-    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-        if not self.has_key(request) or not self.same_origin(request):
-            raise web.HTTPForbidden(text="forbidden")
-        return await super().handle_websocket(request)
+        async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+            if not self.has_key(request) or not self.same_origin(request):
+                raise web.HTTPForbidden(text="forbidden")
+            return await super().handle_websocket(request)
 
-    async def handle_download(self, request: web.Request) -> web.StreamResponse:
-        if not self.has_key(request):
-            raise web.HTTPForbidden(text="forbidden")
-        return await super().handle_download(request)
+        async def handle_download(self, request: web.Request) -> web.StreamResponse:
+            if not self.has_key(request):
+                raise web.HTTPForbidden(text="forbidden")
+            return await super().handle_download(request)
 
-    # --- start-up ------------------------------------------------------------------------
+        # --- start-up ------------------------------------------------------------------------
 
-    def initialize_logging(self) -> None:
-        logging.basicConfig(level="WARNING", format="%(message)s")
-        logging.getLogger("aiohttp.access").setLevel(logging.ERROR)
+        def initialize_logging(self) -> None:
+            logging.basicConfig(level="WARNING", format="%(message)s")
+            logging.getLogger("aiohttp.access").setLevel(logging.ERROR)
 
-    async def on_startup(self, app: web.Application) -> None:
-        del app
-        self.on_ready(self.url)
+        async def on_startup(self, app: web.Application) -> None:
+            del app
+            self.on_ready(self.url)
+
+    return WizardServer
+
+
+def create_server(
+    command: str, *, host: str, port: int, title: str, lang: str, on_ready: Callable[[str], None]
+) -> Server:
+    """The server for ``wizard serve``; :meth:`Server.serve` runs it until Ctrl+C."""
+    cls: Callable[..., Server] = server_class()
+    return cls(command, host=host, port=port, title=title, lang=lang, on_ready=on_ready)
 
 
 def _private(response: web.StreamResponse) -> None:
@@ -167,6 +188,8 @@ def _private(response: web.StreamResponse) -> None:
 
 
 def _forbidden() -> web.Response:
+    from aiohttp import web
+
     response = web.Response(status=403, text=FORBIDDEN, content_type="text/html", charset="utf-8")
     _private(response)
     return response

@@ -111,11 +111,11 @@ def main(args: argparse.Namespace) -> int:
     script = args.script or detect_script(os.environ)
 
     from wizard.render import PLAIN
-    from wizard.webserver import WizardServer
+    from wizard.webserver import create_server
 
     if remote:
         print(REMOTE_WARNING.format(host=host), file=sys.stderr, flush=True)
-    server = WizardServer(
+    server = create_server(
         serve_command(str(path.resolve()), script),
         host=host,
         port=args.port,

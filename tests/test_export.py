@@ -394,3 +394,14 @@ def test_unknown_format_is_refused() -> None:
     checklist, _ = checklist_for(TEST_FLOW, DATA / "export-answers.yaml")
     with pytest.raises(ValueError, match="unknown format"):
         export.render(checklist, "pdf")
+
+
+def test_the_documented_example_matches_the_schema() -> None:
+    doc = (ROOT / "docs" / "checklist-json.md").read_text(encoding="utf-8")
+    example = re.search(r"```json\n(.*?)\n```", doc, re.DOTALL)
+    assert example is not None
+    data = json.loads(example.group(1))
+    jsonschema.validate(data, SCHEMA)
+    keys = set(SCHEMA["properties"])
+    for key in keys:
+        assert f"| `{key}` |" in doc, key  # every top-level key is documented

@@ -56,6 +56,7 @@ class Plan:
     type_keys: int
     script: int
     checklist: int
+    warmup: int  # discarded pairs before each figure
 
 
 FULL = Plan(
@@ -68,6 +69,7 @@ FULL = Plan(
     type_keys=20,
     script=6,
     checklist=10,
+    warmup=1,
 )
 QUICK = Plan(
     startup=1,
@@ -79,13 +81,16 @@ QUICK = Plan(
     type_keys=2,
     script=1,
     checklist=1,
+    warmup=0,
 )
 
 
 class Context:
-    def __init__(self, plan: Plan, workdir: Path) -> None:
+    def __init__(self, plan: Plan, workdir: Path, flow: str = FLOW, answers: str = ANSWERS) -> None:
         self.plan = plan
         self.workdir = workdir
+        self.flow = flow
+        self.answers = answers
         self.env = child_env(WIZARD_DATA_DIR=str(workdir / "data"), TEXTUAL_FPS="1000")
 
     def need(self, path: str) -> str:
@@ -101,7 +106,7 @@ def bench_startup(ctx: Context) -> list[Row]:
     """Process start → first step painted (headless), and the peak memory at that moment."""
     start = Row("start-up: first step painted", "ms", 1.3)
     memory = Row("peak memory at first step (zh-Hans)", "MiB", 1.3)
-    flow = ctx.need(FLOW)
+    flow = ctx.need(ctx.flow)
     paint: dict[str, list[float]] = {"wizard": [], "bare": []}
     rss: dict[str, list[float]] = {"wizard": [], "bare": []}
 
@@ -115,7 +120,7 @@ def bench_startup(ctx: Context) -> list[Row]:
 
         return once
 
-    interleave(run("wizard"), run("bare"), ctx.plan.startup)
+    interleave(run("wizard"), run("bare"), ctx.plan.startup, ctx.plan.warmup)
     n = ctx.plan.startup
     fill(start, paint["wizard"][-n:], paint["bare"][-n:])
     fill(memory, rss["wizard"][-n:], rss["bare"][-n:])
@@ -126,11 +131,14 @@ def bench_startup(ctx: Context) -> list[Row]:
 
 def bench_validate(ctx: Context) -> list[Row]:
     row = Row("wizard validate (whole process)", "ms", 1.5)
-    flow = ctx.need(FLOW)
+    flow = ctx.need(ctx.flow)
     subject = [PY, "-m", "wizard", "validate", flow]
     baseline = [PY, "-c", "import sys, yaml; yaml.safe_load(open(sys.argv[1], 'rb'))", flow]
     a, b = interleave(
-        lambda: time_process(subject, ctx.env), lambda: time_process(baseline, ctx.env), ctx.plan.validate
+        lambda: time_process(subject, ctx.env),
+        lambda: time_process(baseline, ctx.env),
+        ctx.plan.validate,
+        ctx.plan.warmup,
     )
     row.note = f"baseline: python -c yaml.safe_load({flow})"
     return [fill(row, a, b)]
@@ -161,7 +169,7 @@ def bench_scale(ctx: Context) -> list[Row]:
 
 def bench_step(ctx: Context) -> list[Row]:
     row = Row("step change: Next → next step painted", "ms", 1.5)
-    flow, answers = ctx.need(FLOW), ctx.need(ANSWERS)
+    flow, answers = ctx.need(ctx.flow), ctx.need(ctx.answers)
     n = str(ctx.plan.step_presses)
     a, b = _interleaved_samples(
         ["step", "--app", "wizard", "--flow", flow, "--answers", answers, "--count", n],
@@ -175,7 +183,7 @@ def bench_step(ctx: Context) -> list[Row]:
 
 def bench_type(ctx: Context) -> list[Row]:
     row = Row("typing in the complaint text area", "ms", 1.3)
-    flow, answers = ctx.need(FLOW), ctx.need(ANSWERS)
+    flow, answers = ctx.need(ctx.flow), ctx.need(ctx.answers)
     n = str(ctx.plan.type_keys)
     a, b = _interleaved_samples(
         ["type", "--app", "wizard", "--flow", flow, "--answers", answers, "--count", n],
@@ -189,7 +197,7 @@ def bench_type(ctx: Context) -> list[Row]:
 
 def bench_script(ctx: Context) -> list[Row]:
     row = Row("switch to zh-TW (first time)", "ms", 1.5)
-    flow = ctx.need(FLOW)
+    flow = ctx.need(ctx.flow)
     a, b = _interleaved_samples(
         ["script", "--app", "wizard", "--flow", flow], ["opencc"], ctx.plan.script, ctx, warmup=False
     )
@@ -199,7 +207,7 @@ def bench_script(ctx: Context) -> list[Row]:
 
 def bench_checklist(ctx: Context) -> list[Row]:
     row = Row("wizard checklist (whole process)", "ms", 1.3)
-    flow, answers = ctx.need(FLOW), ctx.need(ANSWERS)
+    flow, answers = ctx.need(ctx.flow), ctx.need(ctx.answers)
     subject = [PY, "-m", "wizard", "checklist", flow, "--answers", answers]
     baseline = [PY, "-m", "wizard", "validate", flow]
     try:
@@ -209,7 +217,10 @@ def bench_checklist(ctx: Context) -> list[Row]:
             raise NotBuilt("wizard checklist") from exc
         raise
     a, b = interleave(
-        lambda: time_process(subject, ctx.env), lambda: time_process(baseline, ctx.env), ctx.plan.checklist
+        lambda: time_process(subject, ctx.env),
+        lambda: time_process(baseline, ctx.env),
+        ctx.plan.checklist,
+        ctx.plan.warmup,
     )
     row.note = f"answers {Path(answers).name}; baseline: wizard validate of the same flow"
     return [fill(row, a, b)]
@@ -224,7 +235,7 @@ def _interleaved_samples(
     """Alternate probe processes of both sides; pool the samples each process reports."""
     a: list[float] = []
     b: list[float] = []
-    if warmup:
+    if warmup and ctx.plan.warmup:
         probe(subject, ctx.env)
         probe(baseline, ctx.env)
     for i in range(procs):
@@ -271,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a few runs of each, to check that they work")
     parser.add_argument("--only", action="append", choices=sorted(BENCHMARKS), help="run only these (repeatable)")
     parser.add_argument("--json", metavar="PATH", help="also write every row with its samples as JSON")
+    parser.add_argument("--flow", default=FLOW, help=f"the flow to measure (default: {FLOW})")
+    parser.add_argument("--answers", default=ANSWERS, help=f"an answers file of that flow (default: {ANSWERS})")
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else FULL
     os.chdir(ROOT)
@@ -285,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
             fn, fallback = BENCHMARKS[name]
             t0 = time.monotonic()
             try:
-                got = fn(Context(plan, workdir))
+                got = fn(Context(plan, workdir, args.flow, args.answers))
             except NotBuilt as exc:
                 got = [_copy(r, note=f"n/a (not built yet: {exc})") for r in fallback]
             except (BenchError, OSError, ValueError, KeyError) as exc:
@@ -299,7 +312,8 @@ def main(argv: list[str] | None = None) -> int:
     kind = "quick run" if args.quick else "full run"
     print(f"\n{kind}: {time.monotonic() - started:.0f} s; python {sys.version.split()[0]}")
     if args.json:
-        Path(args.json).write_text(json.dumps([asdict(r) for r in rows], indent=1, ensure_ascii=False), "utf-8")
+        dump = [{**asdict(r), "ratio": r.ratio, "status": r.status} for r in rows]
+        Path(args.json).write_text(json.dumps(dump, indent=1, ensure_ascii=False), "utf-8")
     return 1 if crashed else 0
 
 

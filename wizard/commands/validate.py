@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from wizard.errors import Diagnostic, Location, Severity, WizardError
 from wizard.flow.loader import check_file
 
 
@@ -16,7 +17,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     failed = 0
     for path in args.paths:
-        flow, diagnostics = check_file(path)
+        try:
+            flow, diagnostics = check_file(path)
+        except WizardError as exc:  # the loader returns diagnostics; this is defence in depth
+            flow, diagnostics = None, [Diagnostic(Severity.ERROR, Location(path), str(exc))]
         for d in diagnostics:
             print(d.format(), file=sys.stdout)
         errors = sum(1 for d in diagnostics if d.is_error)

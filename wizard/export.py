@@ -123,6 +123,11 @@ def _one_line(text: str) -> str:
     return " ".join(part.strip() for part in text.splitlines() if part.strip())
 
 
+def _with_colon(text: str, value: str | None) -> str:
+    """「填写订单号」 + value → 「填写订单号：」 (one colon, whatever the author wrote)."""
+    return text.rstrip("：:") + "：" if value is not None else text
+
+
 def _safe_link(url: str | None) -> str | None:
     """The link if it may be shown as a link (https, a real host), else None."""
     if not url:
@@ -247,10 +252,9 @@ def to_text(
             text = item.text
             done = d.w("（已完成）") if d.done(item) else ""
             if item.value is not None and "\n" not in item.value:
-                out += _hang(f"{text.rstrip('：:')}：{item.value}{done}", number, pad)
+                out += _hang(f"{_with_colon(text, item.value)}{item.value}{done}", number, pad)
             else:
-                colon = "：" if item.value is not None else ""
-                out += _hang(text.rstrip("：:") + colon + done if colon else text + done, number, pad)
+                out += _hang(_with_colon(text, item.value) + done, number, pad)
                 if item.value is not None:
                     out += _hang(item.value, pad, pad)
             link = d.item_link(section, item)
@@ -522,7 +526,7 @@ def to_html(
                 f'<li class="item{" ticked" if done else ""}">',
                 f'<span class="box" role="img" aria-label="{e(state)}">{"✓" if done else ""}</span>',
                 f'<span class="num">{n}.{m}</span>',
-                f'<span class="body"><span class="text">{lines(item.text)}</span>',
+                f'<span class="body"><span class="text">{lines(_with_colon(item.text, item.value))}</span>',
             ]
             if item.value is not None and d.missing(item):
                 parts.append(f' <span class="missing">{e(item.value)}</span>')

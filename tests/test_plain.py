@@ -293,3 +293,17 @@ def test_resume_on_a_terminal_asks(flow: Flow) -> None:
     assert code == 1
     assert "继续上次的填写？[Y/n]" in out.getvalue()
     assert "从头开始；上次的填写仍然保留。" in out.getvalue()
+
+
+def test_a_save_failure_is_said_once_and_not_hidden(
+    flow: Flow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("", encoding="utf-8")
+    monkeypatch.setenv("WIZARD_DATA_DIR", str(not_a_folder))
+    lines = ["2", "2024-03-15", "", "A 公司", "", "1", "13800138000", "x", "", "是", ""]
+    code, out = plain(flow, lines)
+    assert code == 0
+    assert out.count("注意：无法保存") == 1
+    assert "已保存。" not in out
+    assert "这次的填写没有保存下来" in out

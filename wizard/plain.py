@@ -181,8 +181,9 @@ class _Saver:
         self.failed = not result.ok
 
     @property
-    def active(self) -> bool:
-        return self.store is not None and bool(self.session_id)
+    def saved(self) -> bool:
+        """True when the last save worked."""
+        return self.store is not None and bool(self.session_id) and not self.failed
 
 
 @dataclass
@@ -551,8 +552,10 @@ class PlainRun:
             checklist, ticked=self.session.ticked, script=self.script, generated=self.today, renderer=self.renderer
         )
         self.say()
-        if self.saver.active:
+        if self.saver.saved:
             self.say(self.ui("已保存。以后可以用 wizard run 回来修改，或用 wizard checklist 导出清单。"))
+        else:
+            self.say(self.ui("注意：这次的填写没有保存下来，请保存好下面的清单。"))
         self.say(self.ui("下面是您的清单："))
         self.say()
         self.console.stdout.write(text)
@@ -604,7 +607,7 @@ def run_plain(
 def _stopped(run: PlainRun, why: str) -> int:
     if hasattr(run, "session"):
         run.save()
-    if run.saver.active and hasattr(run, "session"):
+    if run.saver.saved and hasattr(run, "session"):
         run.say(run.ui(why + "进度已保存，下次运行 wizard run --plain 可以继续（--resume）。"))
     else:
         run.say(run.ui(why))

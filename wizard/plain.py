@@ -129,8 +129,9 @@ class Console:
 class _Saver:
     """Autosave through :mod:`wizard.store`; tells the user once when saving fails or recovers."""
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console, ui: Callable[[str], str]) -> None:
         self.console = console
+        self.ui = ui
         self.store: Store | None = None
         self.session_id = ""
         self.failed = False
@@ -140,31 +141,35 @@ class _Saver:
         try:
             from wizard.store import Store
         except ImportError:  # pragma: no cover - the store ships with the package
-            self.console.say("注意：无法保存进度（缺少保存模块）。")
+            self.console.say(self.ui("注意：无法保存进度（缺少保存模块）。"))
             return None
         store = Store()
         self.store = store
         for notice in store.startup():
-            self.console.say("提示：" + notice)
+            self.console.say(self.ui("提示：" + notice))
         saved = store.latest_for(flow.id)
         if saved is not None and resume == "ask" and not interactive:
-            self.console.say("提示：输入不是终端，从头开始；上次的填写仍然保留（用 --resume 继续上次的填写）。")
+            self.console.say(
+                self.ui("提示：输入不是终端，从头开始；上次的填写仍然保留（用 --resume 继续上次的填写）。")
+            )
         elif saved is not None and resume != "fresh":
             if resume == "ask":
                 when = saved.updated.astimezone().strftime("%Y-%m-%d %H:%M")
-                self.console.say(f"找到上次的填写（{when}，停在“{saved.position_label}”）。")
+                self.console.say(
+                    self.ui("找到上次的填写（") + when + self.ui("，停在“") + saved.position_label + self.ui("”）。")
+                )
                 while True:
-                    answer = self.console.ask("继续上次的填写？[Y/n] ").lower()
+                    answer = self.console.ask(self.ui("继续上次的填写？[Y/n] ")).lower()
                     if answer in YES or answer in NO:
                         break
-                    self.console.say("请输入 y（继续）或 n（从头开始）。")
+                    self.console.say(self.ui("请输入 y（继续）或 n（从头开始）。"))
                 if answer in NO:
-                    self.console.say("从头开始；上次的填写仍然保留。")
+                    self.console.say(self.ui("从头开始；上次的填写仍然保留。"))
                     self.session_id = store.new_session_id()
                     return None
             session, notes = store.restore(saved, flow, today)
             for note in notes:
-                self.console.say("提示：" + note)
+                self.console.say(self.ui("提示：" + note))
             self.session_id = saved.session_id
             return session
         self.session_id = store.new_session_id()
@@ -175,9 +180,9 @@ class _Saver:
             return
         result = self.store.save(session, self.session_id)
         if not result.ok and not self.failed:
-            self.console.say("注意：" + (result.message or "无法保存进度。"))
+            self.console.say(self.ui("注意：" + (result.message or "无法保存进度。")))
         elif result.ok and self.failed:
-            self.console.say("提示：已恢复自动保存。")
+            self.console.say(self.ui("提示：已恢复自动保存。"))
         self.failed = not result.ok
 
     @property
@@ -591,7 +596,8 @@ def run_plain(
     source = stdin if stdin is not None else sys.stdin.buffer
     isatty = getattr(source, "isatty", None)
     console = Console(source, stdout if stdout is not None else sys.stdout, echo=not (isatty and isatty()))
-    run = PlainRun(flow, console, renderer_for(script), script, today or date.today(), _Saver(console))
+    renderer = renderer_for(script)
+    run = PlainRun(flow, console, renderer, script, today or date.today(), _Saver(console, renderer.ui))
     try:
         return run.run(resume)
     except InputEnded:

@@ -337,3 +337,13 @@ def test_a_check_after_an_explicit_step_may_only_read_answers_given_by_then() ->
     assert messages(body) == []  # without step: evaluated after the step of 'later'
     d = only(body + "    step: a\n")
     assert "'later' is asked later (in step 'b')" in d.message and d.location.line == 33
+
+
+def test_checks_on_any_of_many_multiselect_options_are_not_called_unreachable() -> None:
+    """Eight `contains` checks on one multiselect: each can fire, none is flagged as never applying."""
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "multiselect-eight-options.yaml"
+    flow, diagnostics = parse_flow(path.read_bytes(), str(path))
+    assert flow is not None
+    assert [d.format() for d in diagnostics] == []

@@ -477,6 +477,7 @@ class _Search:
             for c in _compares(cond):
                 self.mentions.setdefault(c.field, []).append(c)
         self._values: dict[str, list[Answer | None]] = {}
+        self.truncated: set[str] = set()  # fields whose answers were not all tried: "never" is unsure
 
     def never(self, step: Step, f: Field | None) -> bool | None:
         """True when the step (or the field in it) is shown on no path; None when unsure."""
@@ -558,6 +559,8 @@ class _Search:
             return None
         finally:
             self.budget -= spent
+        if not found and any(f.id in self.truncated for _, f in chosen):
+            return None
         return not found
 
     def _needed(self, conds: tuple[Condition | None, ...]) -> tuple[Condition | None, ...]:
@@ -616,11 +619,18 @@ class _Search:
             out += keep + ([other] if other is not None else [])
         elif t is FieldType.MULTISELECT:
             options = [o.value for o in f.options]
-            named = [v for v in options if v in said][:6]
-            other = next((v for v in options if v not in named), None)
+            mentioned = [v for v in options if v in said]
+            named = mentioned[:6]
+            if len(mentioned) > len(named):
+                self.truncated.add(f.id)  # combinations beyond the first six are not tried
+            other = next((v for v in options if v not in mentioned), None)
             pool = named + ([other] if other is not None else [])
             for size in range(1, len(pool) + 1):
                 out += [list(combo) for combo in combinations(pool, size)]
+            # every option alone, and all of them together, whatever the cap
+            out += [[v] for v in mentioned[6:]]
+            if len(mentioned) > len(named):
+                out.append(list(mentioned))
         elif t in NUMERIC_TYPES:
             points = sorted({c.number for c in mentions if c.number is not None})
             picks: set[Decimal] = set(points)

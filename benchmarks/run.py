@@ -60,14 +60,14 @@ class Plan:
 
 
 FULL = Plan(
-    startup=10,
+    startup=8,
     validate=15,
     scale=((100, 9, 1), (1_000, 5, 1), (10_000, 1, 0)),
     step_procs=3,
     step_presses=8,
     type_procs=3,
     type_keys=20,
-    script=6,
+    script=5,
     checklist=10,
     warmup=1,
 )
@@ -176,6 +176,7 @@ def bench_step(ctx: Context) -> list[Row]:
         ["step", "--app", "bare", "--count", n],
         ctx.plan.step_procs,
         ctx,
+        warmup=False,
     )
     row.note = "Pilot-style key ctrl+n; baseline switches to a new plain screen (Header+Static+Footer)"
     return [fill(row, a, b)]
@@ -190,6 +191,7 @@ def bench_type(ctx: Context) -> list[Row]:
         ["type", "--app", "bare", "--count", n],
         ctx.plan.type_procs,
         ctx,
+        warmup=False,
     )
     row.note = "key → text and live count painted; baseline a bare TextArea"
     return [fill(row, a, b)]

@@ -1,0 +1,417 @@
+"""The Textual app: positions, saving, scripts, links, the command palette, and :func:`run_app`.
+
+The app owns the :class:`~wizard.session.Session` and shows one page at a
+time (a step, the review, the checklist); pages are rebuilt from the session
+whenever the position or the script changes, so nothing is kept only in a
+widget. What the user types is written into the session as they type
+(``session.drafts`` for the raw text, ``session.answers`` when valid) and
+saved through :mod:`wizard.tui.saving`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import signal
+import sys
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from rich.text import Text
+from textual import work
+from textual.app import App, SystemCommand
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.timer import Timer
+
+from wizard.flow.model import Flow
+from wizard.render import PLAIN, TextRenderer
+from wizard.script import SCRIPTS, renderer_for
+from wizard.session import CHECKLIST, REVIEW, Session
+from wizard.tui import saving
+from wizard.tui.commands import StepCommands
+from wizard.tui.keys import GLOBAL, bindings
+from wizard.tui.screens.base import WizardScreen
+from wizard.tui.screens.checklist import ChecklistScreen
+from wizard.tui.screens.dialogs import ChoiceDialog, PickerDialog
+from wizard.tui.screens.export import ExportDialog
+from wizard.tui.screens.help import HelpScreen
+from wizard.tui.screens.review import ReviewScreen
+from wizard.tui.screens.step import StepScreen
+from wizard.tui.text import plain
+
+SCRIPT_NAMES = {
+    "zh-Hans": "简体中文",
+    "zh-Hant": "繁體中文",
+    "zh-TW": "台灣正體",
+    "zh-HK": "香港繁體",
+}
+SAVE_DELAY = 0.5  # seconds between a change and its save (at most)
+
+StoreArg = saving.StoreLike | None | Literal["auto"]
+
+
+class WizardApp(App[int]):
+    """The wizard on one flow."""
+
+    CSS_PATH = "wizard.tcss"
+    TITLE = "12315 投诉向导"
+    BINDINGS = bindings(GLOBAL)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 - Textual declares it so
+    COMMANDS = App.COMMANDS | {StepCommands}
+    COMMAND_PALETTE_DISPLAY = "Ctrl+P"
+    ENABLE_COMMAND_PALETTE = True
+    NOTIFICATION_TIMEOUT = 5
+
+    save_status: reactive[tuple[str, bool]] = reactive(("", True))
+
+    def __init__(
+        self,
+        flow: Flow,
+        path: Path | None = None,
+        *,
+        script: str = "zh-Hans",
+        resume: str = "ask",
+        watch: bool = False,
+        today: date | None = None,
+        store: StoreArg = "auto",
+        clock: Callable[[], datetime] = datetime.now,
+        show_save_time: bool = True,
+        cwd: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.flow = flow
+        self.flow_path = path
+        self.script = script if script in SCRIPTS else "zh-Hans"
+        self.resume_mode = resume
+        self.watch_flow = watch
+        self.today = today or date.today()
+        self.clock = clock
+        self.show_save_time = show_save_time
+        self.cwd = cwd
+        self._store_arg = store
+        self.store: saving.StoreLike | None = None
+        self.session_id: str | None = None
+        self.renderer: TextRenderer = PLAIN
+        self._session: Session | None = None
+        self._save_timer: Timer | None = None
+        self.watcher: Any = None
+        self.exit_code = 0
+
+    # --- session ----------------------------------------------------------------------------
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("no session yet")
+        return self._session
+
+    @property
+    def session_or_none(self) -> Session | None:
+        return self._session
+
+    def on_mount(self) -> None:
+        self.theme = "textual-dark"
+        if self._store_arg == "auto":
+            self.store, problem = saving.open_store()
+            if problem:
+                self.notify(problem, severity="warning", timeout=10, markup=False)
+        else:
+            self.store = self._store_arg
+        saved = self._startup_store()
+        if saved is not None and self.resume_mode != "fresh":
+            if self.resume_mode == "resume":
+                self._restore(saved)
+            else:
+                self._ask_resume(saved)
+        else:
+            self._start_fresh()
+        if self.watch_flow:
+            self._start_watching()
+
+    def _startup_store(self) -> Any:
+        store = self.store
+        if store is None:
+            return None
+        try:
+            for notice in store.startup():
+                self.notify(str(notice), timeout=10, markup=False)
+            return store.latest_for(self.flow.id)
+        except Exception as exc:
+            self.notify(f"读取保存的进度时出错，本次从头开始：{exc}", severity="warning", timeout=10, markup=False)
+            return None
+
+    def _ask_resume(self, saved: Any) -> None:
+        body = Text("发现上次未完成的填写")
+        where = getattr(saved, "position_title", "")
+        updated = getattr(saved, "updated", None)
+        details = []
+        if where:
+            details.append(f"停在：{where}")
+        if isinstance(updated, datetime):
+            details.append(f"最后修改：{updated:%Y-%m-%d %H:%M}")
+        if details:
+            body.append("（")
+            body.append_text(plain("，".join(details), multiline=False))
+            body.append("）")
+        body.append("。\n\n继续上次的填写，还是重新开始？重新开始不会删除上次保存的内容。")
+
+        def answered(choice: str | None) -> None:
+            if choice == "resume":
+                self._restore(saved)
+            else:
+                self._start_fresh()
+
+        self.push_screen(
+            ChoiceDialog("继续上次的填写？", body, [("resume", "继续上次的填写"), ("fresh", "重新开始")], cancel=False),
+            answered,
+        )
+
+    def _restore(self, saved: Any) -> None:
+        store = self.store
+        assert store is not None
+        try:
+            session, notes = store.restore(saved, self.flow, self.today)
+        except Exception as exc:
+            self.notify(f"无法恢复上次的填写，本次从头开始：{exc}", severity="warning", timeout=10, markup=False)
+            self._start_fresh()
+            return
+        self.session_id = str(getattr(saved, "session_id", "")) or None
+        for note in notes:
+            self.notify(str(note), title="提示", timeout=12, markup=False)
+        self._begin(session)
+
+    def _start_fresh(self) -> None:
+        if self.store is not None:
+            try:
+                self.session_id = self.store.new_session_id()
+            except Exception as exc:
+                self.notify(f"无法使用保存功能：{exc}", severity="warning", timeout=10, markup=False)
+                self.store = None
+        self._begin(Session(self.flow, today=self.today, script=self.script))
+
+    def _begin(self, session: Session) -> None:
+        self._session = session
+        if session.script not in SCRIPTS:
+            session.script = self.script
+        self.go(session.position)
+        if session.script != "zh-Hans":
+            self._load_renderer(session.script)
+
+    # --- moving -----------------------------------------------------------------------------
+
+    def go(
+        self,
+        position: str,
+        *,
+        focus_field: str | None = None,
+        changing: bool = False,
+        show_errors: bool = False,
+    ) -> None:
+        """Show a position (a step id, REVIEW or CHECKLIST), rebuilt from the session."""
+        session = self.session
+        session.go(position)
+        screen: Screen[None]
+        step = session.flow.step(session.position)
+        if session.position == REVIEW:
+            screen = ReviewScreen()
+        elif session.position == CHECKLIST:
+            screen = ChecklistScreen()
+        elif step is not None:
+            screen = StepScreen(step, focus_field=focus_field, changing=changing, show_errors=show_errors)
+        else:  # pragma: no cover - Session.go keeps positions valid
+            return
+        if isinstance(self.screen, WizardScreen):
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+        self.save_now()
+
+    def jump_to(self, position: str) -> None:
+        """Jump from the palette or the step list; what is on screen is already in the session."""
+        if self._session is None:
+            return
+        if position == CHECKLIST:
+            position = REVIEW
+        self.go(position)
+
+    def rerender(self) -> None:
+        """Rebuild the current page (script switched, flow reloaded), keeping the focused field."""
+        screen = self.screen
+        focus = screen.focused_field() if isinstance(screen, WizardScreen) else None
+        changing = isinstance(screen, StepScreen) and screen.changing
+        self.go(self.session.position, focus_field=focus, changing=changing)
+
+    def action_jump(self) -> None:
+        if self._session is None:
+            return
+        session = self.session
+        items: list[tuple[str, Text]] = []
+        for i, step in enumerate(session.visible_steps(), start=1):
+            status = session.step_status(step)
+            mark = {"done": "✓", "current": "▸"}.get(status, "◦")
+            label = Text(f"{mark} {i}. ")
+            label.append_text(plain(self.renderer.text(step.title, session.value_of), multiline=False))
+            items.append((step.id, label))
+        items.append((REVIEW, Text(self.renderer.ui("◦ 检查答案"))))
+
+        def picked(position: str | None) -> None:
+            if position is not None:
+                self.jump_to(position)
+
+        self.push_screen(PickerDialog(self.renderer.ui("跳到哪一步？"), items, session.position), picked)
+
+    # --- saving -----------------------------------------------------------------------------
+
+    def request_save(self) -> None:
+        """Save soon (within SAVE_DELAY seconds); repeated calls share one save."""
+        if self.store is None or self.session_id is None:
+            return
+        if self._save_timer is None:
+            self._save_timer = self.set_timer(SAVE_DELAY, self._timer_save)
+
+    def _timer_save(self) -> None:
+        self._save_timer = None
+        self.save_now()
+
+    def save_now(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        if self.store is None or self.session_id is None or self._session is None:
+            return
+        status = saving.save(self.store, self._session, self.session_id)
+        if status.ok:
+            shown = "已保存"
+            if self.show_save_time and status.when is not None:
+                shown += f" {status.when:%H:%M}"
+            self.save_status = (self.renderer.ui(shown), True)
+        else:
+            message = status.message or "保存失败"
+            self.save_status = (self.renderer.ui("⚠ 未能保存"), False)
+            self.notify(message, severity="warning", timeout=8, markup=False)
+
+    async def action_quit(self) -> None:
+        self.save_now()
+        self.exit(self.exit_code, return_code=self.exit_code)
+
+    def on_signal(self, signum: int) -> None:
+        """SIGTERM / SIGHUP: save what there is and leave."""
+        self.save_now()
+        self.exit(128 + signum, return_code=128 + signum)
+
+    # --- scripts, theme, help -------------------------------------------------------------
+
+    def action_switch_script(self) -> None:
+        current = self._session.script if self._session else self.script
+        items = [(s, Text(f"{SCRIPT_NAMES[s]}（{s}）")) for s in SCRIPTS]
+
+        def picked(script: str | None) -> None:
+            if script is not None:
+                self.set_script(script)
+
+        self.push_screen(PickerDialog("选择文字 / 選擇文字", items, current), picked)
+
+    def set_script(self, script: str) -> None:
+        if script not in SCRIPTS:
+            return
+        self._load_renderer(script)
+
+    @work(thread=True, exclusive=True, group="script")
+    def _load_renderer(self, script: str) -> None:
+        renderer = renderer_for(script)
+        self.call_from_thread(self._apply_renderer, script, renderer)
+
+    def _apply_renderer(self, script: str, renderer: TextRenderer) -> None:
+        self.renderer = renderer
+        self.script = script
+        if self._session is not None:
+            self._session.script = script
+            self.rerender()
+        self.notify(renderer.ui(f"文字：{SCRIPT_NAMES[script]}"), markup=False, timeout=3)
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.renderer))
+
+    def action_export_checklist(self) -> None:
+        if self._session is None:
+            return
+        from wizard import checklist as checklist_model
+
+        checklist = checklist_model.build(self.session, self.renderer)
+
+        def done(path: Path | None) -> None:
+            if path is None:
+                return
+            self.notify(f"清单已导出到：{path}", timeout=12, markup=False)
+            if isinstance(self.screen, ChecklistScreen):
+                self.screen.exported(path)
+
+        self.push_screen(ExportDialog(checklist, self.clock(), self.cwd), done)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Our commands; Textual's "Screenshot" (it writes personal data to disk) is left out."""
+        yield SystemCommand("跳到步骤…", "选择一个步骤并跳过去", self.action_jump)
+        yield SystemCommand("导出清单", "把清单保存为 Markdown 或纯文本文件", self.action_export_checklist)
+        for script in SCRIPTS:
+            yield SystemCommand(
+                f"切换文字：{SCRIPT_NAMES[script]}",
+                f"界面和说明改用{SCRIPT_NAMES[script]}（您填写的内容不变）",
+                lambda s=script: self.set_script(s),
+            )
+        yield SystemCommand("切换浅色 / 深色", "切换界面的深浅色主题", self.action_toggle_theme)
+        yield SystemCommand("选择配色主题", "从 Textual 的主题中选择", self.action_change_theme)
+        yield SystemCommand("帮助：按键说明", "显示全部按键", self.action_help)
+        yield SystemCommand("保存并退出", "保存填写的内容并退出（下次可以接着填）", self.action_quit)
+
+    # --- flow authors: --watch ----------------------------------------------------------------
+
+    def _start_watching(self) -> None:
+        """Reload the flow when its file changes (``wizard.tui.watch``, written for the flow-author issue)."""
+        if self.flow_path is None:
+            return
+        try:
+            module = importlib.import_module("wizard.tui.watch")
+        except ImportError:
+            self.notify("此版本不支持 --watch。", severity="warning", markup=False)
+            return
+        self.watcher = module.FlowWatcher(self, self.flow_path)
+        self.watcher.start()
+
+    def replace_session(self, session: Session) -> None:
+        """Put another session in place (a reloaded flow) and show its position."""
+        self._session = session
+        self.rerender()
+
+
+def _install_signal_handlers(app: WizardApp) -> None:
+    try:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            loop.add_signal_handler(signum, app.on_signal, int(signum))
+    except (NotImplementedError, RuntimeError, ValueError, AttributeError):
+        pass  # not on a Unix event loop: the default handlers stay
+
+
+class _SignalAwareApp(WizardApp):
+    def on_mount(self) -> None:  # Textual also calls WizardApp.on_mount (handlers run along the MRO)
+        _install_signal_handlers(self)
+
+
+def run_app(flow: Flow, path: Path, *, script: str, resume: str, watch: bool) -> int:
+    """Run the wizard full screen; return the exit code. Never prints a traceback for a bad terminal."""
+    app = _SignalAwareApp(flow, path, script=script, resume=resume, watch=watch)
+    try:
+        code = app.run()
+    except (OSError, RuntimeError, ValueError) as exc:
+        print(f"无法在这个终端中打开全屏界面：{exc}\n可以改用逐行提问模式：wizard run --plain", file=sys.stderr)
+        return 1
+    if app.return_code:
+        return app.return_code
+    return int(code) if code is not None else 0

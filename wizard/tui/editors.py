@@ -1,0 +1,311 @@
+"""The field widget factory: one function per :class:`~wizard.flow.model.FieldType`.
+
+Each factory turns a flow field into a :class:`Control` (the widget the user
+edits and how to read what they entered). :class:`FieldEditor` wraps it with
+the label, the help text, a live character count (text and textarea with
+``max_length``) and the error / warning lines next to the field.
+
+Nothing here validates: the step screen calls
+:meth:`wizard.session.Session.validate_step` (which uses
+:func:`wizard.fields.validate`) and hands the messages back to the editors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Input, Static, TextArea
+
+from wizard.fields import RawAnswer
+from wizard.flow.conditions import Answer
+from wizard.flow.model import Field, FieldType, Option
+from wizard.render import TextRenderer
+from wizard.tui.choices import ChoiceList
+from wizard.tui.text import Lookup, flow_text, plain
+from wizard.validators import count_chars
+
+
+@dataclass(frozen=True)
+class FieldContext:
+    """What a factory needs to build a control."""
+
+    field: Field
+    renderer: TextRenderer
+    initial: RawAnswer  # what to show: the draft, else the stored answer
+    options: tuple[Option, ...]  # the options that apply (select, multiselect)
+    values: Lookup  # answers for {refs} inside labels
+
+    @property
+    def widget_id(self) -> str:
+        return f"field-{self.field.id}"
+
+
+@dataclass(frozen=True)
+class Control:
+    widget: Widget
+    read: Callable[[], RawAnswer]
+
+
+def _initial_text(ctx: FieldContext) -> str:
+    raw = ctx.initial
+    if raw is None:
+        return ""
+    if isinstance(raw, bool):
+        return ""
+    if isinstance(raw, list):
+        return "、".join(raw)
+    return raw
+
+
+def _input(ctx: FieldContext, default_placeholder: str) -> Control:
+    f = ctx.field
+    placeholder = ctx.renderer.text(f.placeholder) if f.placeholder else ctx.renderer.ui(default_placeholder)
+    widget = Input(_initial_text(ctx), placeholder=plain(placeholder, multiline=False).plain, id=ctx.widget_id)
+    return Control(widget, lambda: widget.value)
+
+
+def text_control(ctx: FieldContext) -> Control:
+    return _input(ctx, "")
+
+
+def textarea_control(ctx: FieldContext) -> Control:
+    widget = TextArea(
+        _initial_text(ctx),
+        soft_wrap=True,
+        tab_behavior="focus",
+        show_line_numbers=False,
+        id=ctx.widget_id,
+        classes="field-textarea",
+    )
+    return Control(widget, lambda: widget.text)
+
+
+def date_control(ctx: FieldContext) -> Control:
+    return _input(ctx, "例如 2026-11-25 或 2026年11月25日")
+
+
+def money_control(ctx: FieldContext) -> Control:
+    return _input(ctx, "例如 1299 或 1,299.00（元）")
+
+
+def phone_control(ctx: FieldContext) -> Control:
+    return _input(ctx, "例如 13800138000 或 010-12345678")
+
+
+def uscc_control(ctx: FieldContext) -> Control:
+    return _input(ctx, "18 位，营业执照上的“统一社会信用代码”")
+
+
+def number_control(ctx: FieldContext) -> Control:
+    return _input(ctx, "请输入数字")
+
+
+def _option_prompt(ctx: FieldContext, opt: Option) -> Text:
+    return flow_text(opt.label, ctx.renderer, ctx.values)
+
+
+def select_control(ctx: FieldContext) -> Control:
+    current = [ctx.initial] if isinstance(ctx.initial, str) else []
+    widget = ChoiceList(
+        [(o.value, _option_prompt(ctx, o)) for o in ctx.options],
+        multiple=False,
+        selected=current,
+        id=ctx.widget_id,
+        classes="field-choices",
+    )
+
+    def read() -> RawAnswer:
+        chosen = widget.selected
+        return str(chosen[0]) if chosen else None
+
+    return Control(widget, read)
+
+
+def multiselect_control(ctx: FieldContext) -> Control:
+    current = list(ctx.initial) if isinstance(ctx.initial, list) else []
+    widget = ChoiceList(
+        [(o.value, _option_prompt(ctx, o)) for o in ctx.options],
+        multiple=True,
+        selected=current,
+        id=ctx.widget_id,
+        classes="field-choices",
+    )
+    return Control(widget, lambda: [str(v) for v in widget.selected])
+
+
+def confirm_control(ctx: FieldContext) -> Control:
+    label = flow_text(ctx.field.label, ctx.renderer, ctx.values)
+    widget = ChoiceList(
+        [(True, label)],
+        multiple=True,
+        selected=[True] if ctx.initial is True else [],
+        id=ctx.widget_id,
+        classes="field-confirm",
+    )
+    return Control(widget, lambda: bool(widget.selected))
+
+
+FACTORIES: dict[FieldType, Callable[[FieldContext], Control]] = {
+    FieldType.TEXT: text_control,
+    FieldType.TEXTAREA: textarea_control,
+    FieldType.SELECT: select_control,
+    FieldType.MULTISELECT: multiselect_control,
+    FieldType.CONFIRM: confirm_control,
+    FieldType.DATE: date_control,
+    FieldType.MONEY: money_control,
+    FieldType.PHONE: phone_control,
+    FieldType.USCC: uscc_control,
+    FieldType.NUMBER: number_control,
+}
+
+_KIND_HINT = {
+    FieldType.SELECT: "单选",
+    FieldType.MULTISELECT: "可多选",
+}
+
+
+def initial_raw(f: Field, answer: Answer | None, draft: str | None) -> RawAnswer:
+    """What an editor starts with: the raw draft for typed fields, else the stored answer."""
+    if f.type in (FieldType.SELECT, FieldType.MULTISELECT, FieldType.CONFIRM):
+        return answer
+    if draft is not None:
+        return draft
+    if answer is None or isinstance(answer, bool):
+        return None
+    if isinstance(answer, list):
+        return "、".join(answer)
+    return answer
+
+
+class FieldEditor(Vertical):
+    """One field: label, help, the control, the character count, and its error or warning."""
+
+    class Changed(Message):
+        """The user changed what is entered in this field."""
+
+        def __init__(self, editor: FieldEditor) -> None:
+            super().__init__()
+            self.editor = editor
+
+        @property
+        def control(self) -> FieldEditor:
+            return self.editor
+
+    def __init__(self, ctx: FieldContext) -> None:
+        super().__init__(classes="field-editor")
+        self.field = ctx.field
+        self._ctx = ctx
+        self._control = FACTORIES[ctx.field.type](ctx)
+        self.last_raw: RawAnswer = None
+        self._error: str | None = None
+        self._warning: str | None = None
+
+    @property
+    def control_widget(self) -> Widget:
+        return self._control.widget
+
+    @property
+    def is_typed(self) -> bool:
+        """True for fields whose raw text is kept as a draft (everything but choices)."""
+        return self.field.type not in (FieldType.SELECT, FieldType.MULTISELECT, FieldType.CONFIRM)
+
+    def compose(self) -> ComposeResult:
+        f = self.field
+        renderer = self._ctx.renderer
+        if f.type is not FieldType.CONFIRM:
+            label = flow_text(f.label, renderer, self._ctx.values)
+            hint = _KIND_HINT.get(f.type)
+            suffix = "必填" if f.required else "选填"
+            label.append(f"  （{renderer.ui(hint + '，' + suffix if hint else suffix)}）", style="dim")
+            yield Static(label, classes="field-label")
+        if f.help:
+            yield Static(flow_text(f.help, renderer, self._ctx.values), classes="field-help")
+        yield self._control.widget
+        if f.type is FieldType.CONFIRM and f.required:
+            yield Static(Text(renderer.ui("（必须勾选才能继续：按空格键勾选）")), classes="field-help")
+        if f.max_length is not None and f.type in (FieldType.TEXT, FieldType.TEXTAREA):
+            yield Static(self._count_text(), classes="field-counter")
+        yield Static("", classes="field-error")
+        yield Static("", classes="field-warning")
+
+    def on_mount(self) -> None:
+        self.last_raw = self._control.read()
+        self._show_messages()
+
+    # --- reading --------------------------------------------------------------------
+
+    def raw(self) -> RawAnswer:
+        return self._control.read()
+
+    def _count_text(self) -> Text:
+        f = self.field
+        raw = self._control.read()
+        count = count_chars(raw if isinstance(raw, str) else "", multiline=f.type is FieldType.TEXTAREA)
+        limit = f.max_length or 0
+        text = Text(self._ctx.renderer.ui(f"{count} / {limit} 字"))
+        if count > limit:
+            text.append(self._ctx.renderer.ui(f"  超出 {count - limit} 字"), style="bold")
+        return text
+
+    def _update_counter(self) -> None:
+        f = self.field
+        if f.max_length is None:
+            return
+        for counter in self.query(".field-counter").results(Static):
+            raw = self._control.read()
+            count = count_chars(raw if isinstance(raw, str) else "", multiline=f.type is FieldType.TEXTAREA)
+            counter.update(self._count_text())
+            counter.set_class(count > f.max_length, "-over")
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(ChoiceList.Changed)
+    def _changed(self, event: Message) -> None:
+        event.stop()
+        raw = self._control.read()
+        if raw == self.last_raw:
+            return
+        self.last_raw = raw
+        self._update_counter()
+        self.post_message(self.Changed(self))
+
+    # --- messages ----------------------------------------------------------------------
+
+    @property
+    def error(self) -> str | None:
+        return self._error
+
+    @property
+    def warning(self) -> str | None:
+        return self._warning
+
+    def set_messages(self, error: str | None, warning: str | None) -> None:
+        self._error = error
+        self._warning = warning
+        if self.is_mounted:
+            self._show_messages()
+
+    def _show_messages(self) -> None:
+        renderer = self._ctx.renderer
+        error = self.query_one(".field-error", Static)
+        warning = self.query_one(".field-warning", Static)
+        if self._error:
+            error.update(Text("✗ " + renderer.ui(self._error)))
+        error.display = bool(self._error)
+        if self._warning:
+            warning.update(Text("⚠ " + renderer.ui(self._warning)))
+        warning.display = bool(self._warning)
+        self.set_class(bool(self._error), "-invalid")
+        self.set_class(bool(self._warning) and not self._error, "-warned")
+        self._update_counter()
+
+    def focus_control(self) -> None:
+        self._control.widget.focus()
+        self.scroll_visible(animate=False)

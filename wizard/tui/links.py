@@ -1,0 +1,75 @@
+"""The one place where a link may leave the app.
+
+Links come from step ``link:`` keys, Markdown links in step bodies and
+checklist items. All of them go through :func:`follow_link`, which asks
+:func:`wizard.safety.check_url`:
+
+- an ``https`` link to an official domain is opened only after the host has
+  been shown and the user has agreed;
+- anything else (other sites, ``http``, ``javascript:``, look-alikes …) is
+  shown as plain text with the reason, and never opened.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import App
+
+from wizard.safety import check_url
+from wizard.tui.screens.dialogs import ConfirmDialog, NoticeDialog
+from wizard.tui.text import plain
+
+
+def follow_link(app: App[Any], url: str) -> None:
+    """Ask, then open an official link; explain and refuse anything else."""
+    verdict = check_url(url)
+    if verdict.ok and verdict.official and verdict.host and not url.startswith("-"):
+        body = Text()
+        body.append("即将在浏览器中打开官方网站：\n\n")
+        body.append_text(plain(verdict.host, "bold"))
+        body.append("\n\n完整网址：\n")
+        body.append_text(plain(url, multiline=False))
+        body.append("\n\n请核对网址；12315 不会向您要钱、银行卡号或验证码。")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                open_in_browser(app, url)
+
+        app.push_screen(ConfirmDialog("打开官方网页？", body, yes="打开", no="不打开"), answered)
+        return
+    body = Text()
+    body.append("为了安全，本向导不会打开这个链接：\n\n")
+    body.append_text(plain(url, "bold", multiline=False))
+    body.append("\n\n原因：")
+    body.append_text(plain(verdict.reason or "这不是 12315 或政府官方网站"))
+    body.append("\n\n如果确实需要访问，请自己核对网址后手动输入。")
+    app.push_screen(NoticeDialog("这个链接不会被打开", body, warning=True))
+
+
+def open_in_browser(app: App[Any], url: str) -> None:
+    """Open an already-approved official https URL without blocking the interface."""
+    if url.startswith("-") or not check_url(url).official:  # never reached with a bad URL; belt and braces
+        return
+    if app.is_web:
+        app.open_url(url)
+        return
+
+    def worker() -> None:
+        import webbrowser
+
+        try:
+            opened = webbrowser.open(url)
+        except (webbrowser.Error, OSError):
+            opened = False
+        if not opened:
+            app.call_from_thread(
+                app.notify,
+                f"没能打开浏览器。请手动在浏览器中输入：{url}",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+
+    app.run_worker(worker, thread=True, group="browser", exit_on_error=False)

@@ -1,0 +1,97 @@
+"""The export dialog: where to save the checklist, and in which format."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+from wizard.checklist import Checklist
+from wizard.tui import exporting
+from wizard.tui.choices import ChoiceList
+
+FORMAT_LABELS = {"markdown": "Markdown（.md，可用记事本或 Markdown 软件打开）", "text": "纯文本（.txt）"}
+
+
+class ExportDialog(ModalScreen[Path | None]):
+    """Choose a file name and a format; dismisses with the full path written, or None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "取消", key_display="Esc")]
+
+    def __init__(self, checklist: Checklist, now: datetime, cwd: Path | None = None) -> None:
+        super().__init__()
+        self._checklist = checklist
+        self._now = now
+        self._cwd = cwd
+        self._format = "markdown"
+
+    def compose(self) -> ComposeResult:
+        default = exporting.default_path(self._checklist.flow_id, self._format, self._now, self._cwd)
+        with Vertical(classes="dialog export-dialog"):
+            yield Static(Text("导出清单"), classes="dialog-title")
+            yield Static(Text("保存到（可以修改文件名或文件夹）："), classes="field-label")
+            yield Input(str(default), id="export-path")
+            yield Static(Text("格式："), classes="field-label")
+            yield ChoiceList(
+                [(key, Text(label)) for key, label in FORMAT_LABELS.items()],
+                multiple=False,
+                selected=[self._format],
+                id="export-format",
+            )
+            yield Static(Text("文件里有您填写的个人信息，请妥善保管。"), classes="field-help")
+            yield Static("", id="export-error", classes="field-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(Text("保存"), variant="primary", id="save")
+                yield Button(Text("取消"), id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#export-error", Static).display = False
+        self.query_one("#export-path", Input).focus()
+
+    @on(ChoiceList.Changed, "#export-format")
+    def _format_changed(self, event: ChoiceList.Changed) -> None:
+        chosen = event.choice_list.selected
+        if not chosen or chosen[0] == self._format:
+            return
+        old_suffix = exporting.FORMATS[self._format]
+        self._format = str(chosen[0])
+        path_input = self.query_one("#export-path", Input)
+        if path_input.value.endswith(old_suffix):
+            path_input.value = path_input.value[: -len(old_suffix)] + exporting.FORMATS[self._format]
+
+    @on(Input.Submitted, "#export-path")
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        error = self.query_one("#export-error", Static)
+        raw = self.query_one("#export-path", Input).value.strip()
+        if not raw:
+            self._show_error("请输入文件名。")
+            return
+        path = Path(raw).expanduser()
+        if not path.is_absolute():
+            path = (self._cwd or Path.cwd()) / path
+        content = exporting.render(self._checklist, self._format)
+        try:
+            written = exporting.write(path, content)
+        except OSError as exc:
+            self._show_error(exporting.error_message(exc, path))
+            return
+        error.display = False
+        self.dismiss(written)
+
+    def _show_error(self, message: str) -> None:
+        error = self.query_one("#export-error", Static)
+        error.update(Text("✗ " + message))
+        error.display = True
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

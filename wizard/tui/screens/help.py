@@ -1,0 +1,67 @@
+"""The help screen (F1 or ?): the keys, from :data:`wizard.tui.keys.KEYS`, and how the wizard works."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from wizard.render import TextRenderer
+from wizard.tui.keys import BUILTIN_KEYS, CHECKLIST, GLOBAL, KEYS, REVIEW, STEP
+
+ABOUT = (
+    "本向导一步一步带您准备在全国12315平台（www.12315.cn）投诉所需的信息，"
+    "最后生成一份清单：在网站上按顺序操作，把清单里的内容粘贴到对应的位置。\n"
+    "您填写的内容会自动保存在这台电脑上，不会发送到任何地方。"
+    "本向导只会在您确认后打开官方网站的链接。"
+)
+
+
+def key_table(renderer: TextRenderer) -> Text:
+    """Every key, grouped by where it works, with aligned columns."""
+    out = Text()
+    rows: list[tuple[str, str, str]] = [(k.where, k.display, k.description) for k in KEYS]
+    rows += [(GLOBAL, display, what) for display, what in BUILTIN_KEYS]
+    width = max(cell_len(display) for _where, display, _what in rows) + 2
+    for where in (STEP, REVIEW, CHECKLIST, GLOBAL):
+        out.append(renderer.ui(where) + "\n", style="bold underline")
+        for row_where, display, what in rows:
+            if row_where != where:
+                continue
+            out.append("  " + display + " " * (width - cell_len(display)), style="bold")
+            out.append(renderer.ui(what) + "\n")
+        out.append("\n")
+    out.rstrip()
+    return out
+
+
+class HelpScreen(ModalScreen[None]):
+    """Help. Reach it with F1 (or ? when the cursor is not in a text box) from any page."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f1,q", "close", "关闭帮助", key_display="Esc"),
+    ]
+
+    def __init__(self, renderer: TextRenderer) -> None:
+        super().__init__(classes="help-screen")
+        self._renderer = renderer
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog help-dialog"):
+            yield Static(Text(self._renderer.ui("帮助：按键说明")), classes="dialog-title")
+            with VerticalScroll(id="help-body"):
+                yield Static(Text(self._renderer.ui(ABOUT)), classes="hint")
+                yield Static(key_table(self._renderer), id="key-table")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#help-body", VerticalScroll).focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

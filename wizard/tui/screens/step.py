@@ -1,0 +1,268 @@
+"""One step of the flow: title, Markdown body, tips and warnings, fields, Next and Back."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Footer, Input, Markdown, Static
+
+from wizard.fields import MUST_CONFIRM, REQUIRED, RawAnswer, validate
+from wizard.flow.conditions import Answer, evaluate
+from wizard.flow.model import Check, CheckLevel, Note, Step
+from wizard.safety import check_url
+from wizard.session import REVIEW
+from wizard.tui.editors import FieldContext, FieldEditor, initial_raw
+from wizard.tui.keys import STEP, bindings, display_of
+from wizard.tui.links import follow_link
+from wizard.tui.screens.base import WizardScreen
+from wizard.tui.text import flow_text, hanging, markdown_body, plain
+from wizard.tui.widgets import StepList, TopBar
+
+
+class StepScreen(WizardScreen):
+    """A step. Reach it by moving with Next/Back, the step list (Ctrl+G) or a review's 修改."""
+
+    BINDINGS = bindings(STEP)
+
+    def __init__(
+        self,
+        step: Step,
+        *,
+        focus_field: str | None = None,
+        changing: bool = False,
+        show_errors: bool = False,
+    ) -> None:
+        super().__init__(classes="page step-page")
+        self.step = step
+        self._focus_field = focus_field
+        self._show_errors = show_errors
+        self.changing = changing  # came from the review's 修改: Next returns to the review
+        self._editors: list[FieldEditor] = []
+        self._notes: list[tuple[Note, Static]] = []
+        self._acknowledged: tuple[tuple[str, str], ...] | None = None
+
+    # --- building ---------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        session, renderer, step = self.session, self.renderer, self.step
+        yield TopBar(session, renderer)
+        with Horizontal(id="main"):
+            yield StepList(session, renderer)
+            with VerticalScroll(id="content"):
+                yield Static(flow_text(step.title, renderer, self.value_of), classes="step-title")
+                if self.changing:
+                    hint = f"修改完成后按 {display_of('next', STEP)} 回到“检查答案”。"
+                    yield Static(Text(self.t(hint)), classes="hint")
+                if step.body:
+                    yield Markdown(
+                        markdown_body(step.body, renderer, self.value_of), open_links=False, classes="step-body"
+                    )
+                if step.link:
+                    yield Static(self._link_line(step.link), classes="step-link")
+                for note in step.tips:
+                    widget = Static(self._note_text("提示", note), classes="note tip")
+                    self._notes.append((note, widget))
+                    yield widget
+                for note in step.warnings:
+                    widget = Static(self._note_text("注意", note), classes="note warning")
+                    self._notes.append((note, widget))
+                    yield widget
+                for f in step.fields:
+                    ctx = FieldContext(
+                        field=f,
+                        renderer=renderer,
+                        initial=initial_raw(f, session.answers.get(f.id), session.drafts.get(f.id)),
+                        options=tuple(session.visible_options(f)),
+                        values=self.value_of,
+                    )
+                    editor = FieldEditor(ctx)
+                    self._editors.append(editor)
+                    yield editor
+                yield Static("", id="stop-box")
+                with Horizontal(classes="nav"):
+                    yield Button(Text(self.t("上一步")), id="back")
+                    yield Button(Text(self.t("下一步")), id="next", variant="primary")
+        yield Footer(compact=True)
+
+    def _link_line(self, url: str) -> Text:
+        verdict = check_url(url)
+        out = Text(self.t("相关网页："))
+        out.append_text(plain(verdict.host or url, "bold", multiline=False))
+        out.append(self.t(f"（按 {display_of('open_link', STEP)} 打开）"))
+        return out
+
+    def _note_text(self, kind: str, note: Note) -> Table:
+        mark = self.t(kind) + "：" if kind == "提示" else "⚠ " + self.t(kind) + "："
+        return hanging(mark, flow_text(note.text, self.renderer, self.value_of), style="bold")
+
+    def on_mount(self) -> None:
+        stop = self.query_one("#stop-box", Static)
+        stop.display = False
+        self._refresh_visibility()
+        if self._show_errors:
+            result = self.session.validate_step(self.step, {e.field.id: e.raw() for e in self._editors})
+            for editor in self._editors:
+                editor.set_messages(result.errors.get(editor.field.id), result.warnings.get(editor.field.id))
+        self.call_after_refresh(self._initial_focus)
+
+    def _initial_focus(self) -> None:
+        target = next((e for e in self._visible_editors() if e.field.id == self._focus_field), None)
+        if target is None and self._focus_field is None:
+            target = next(iter(self._visible_editors()), None)
+        if target is not None:
+            target.focus_control()
+        else:
+            self.query_one("#next", Button).focus()
+
+    def focused_field(self) -> str | None:
+        focused = self.focused
+        for editor in self._editors:
+            if focused is not None and (focused is editor.control_widget or editor in focused.ancestors):
+                return editor.field.id
+        return None
+
+    # --- live changes -----------------------------------------------------------------------
+
+    def _visible_editors(self) -> list[FieldEditor]:
+        return [e for e in self._editors if e.display]
+
+    def _pending(self) -> dict[str, Answer | None]:
+        today = self.session.today
+        return {e.field.id: validate(e.field, e.raw(), today).value for e in self._editors}
+
+    def _refresh_visibility(self) -> None:
+        session = self.session
+        pending = self._pending()
+        shown = {f.id for f in session.visible_fields(self.step, pending)}
+        for editor in self._editors:
+            editor.display = editor.field.id in shown
+        scope = session.effective()
+        scope.update({k: v for k, v in pending.items() if v is not None})
+        for note, widget in self._notes:
+            widget.display = evaluate(note.when, scope, session.today)
+
+    @on(FieldEditor.Changed)
+    def _field_changed(self, event: FieldEditor.Changed) -> None:
+        editor = event.editor
+        raw = editor.raw()
+        self._record(editor, raw)
+        if editor.error or editor.warning:
+            verdict = validate(editor.field, raw, self.session.today)
+            if verdict.error is None:
+                editor.set_messages(None, verdict.warning if editor.warning else None)
+        self._refresh_visibility()
+        self.query_one("#stop-box", Static).display = False
+
+    def _record(self, editor: FieldEditor, raw: RawAnswer) -> None:
+        """Keep what was typed (as a draft) and the value when it is valid, then ask for a save."""
+        session = self.session
+        f = editor.field
+        if editor.is_typed:
+            session.drafts[f.id] = raw if isinstance(raw, str) else ""
+        verdict = validate(f, raw, session.today)
+        if verdict.error is None or verdict.error in (REQUIRED, MUST_CONFIRM):
+            session.set_answer(f.id, verdict.value)
+        self.wizard.request_save()
+
+    @on(Input.Submitted)
+    def _enter_in_input(self, event: Input.Submitted) -> None:
+        event.stop()
+        editors = self._visible_editors()
+        for i, editor in enumerate(editors):
+            if editor.control_widget is event.input:
+                if i + 1 < len(editors):
+                    editors[i + 1].focus_control()
+                else:
+                    self.action_next()
+                return
+
+    @on(Markdown.LinkClicked)
+    def _markdown_link(self, event: Markdown.LinkClicked) -> None:
+        event.stop()
+        follow_link(self.wizard, event.href)
+
+    # --- moving ----------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#next")
+    def _next_pressed(self) -> None:
+        self.action_next()
+
+    @on(Button.Pressed, "#back")
+    def _back_pressed(self) -> None:
+        self.action_back()
+
+    def action_next(self) -> None:
+        session = self.session
+        raw = {e.field.id: e.raw() for e in self._editors}
+        result = session.validate_step(self.step, raw)
+        for editor in self._editors:
+            fid = editor.field.id
+            editor.set_messages(result.errors.get(fid), result.warnings.get(fid))
+        if result.errors:
+            first = next(e for e in self._editors if e.field.id in result.errors)
+            first.focus_control()
+            count = len(result.errors)
+            self.notify(self.t(f"有 {count} 项需要修改，请看标 ✗ 的说明。"), severity="error", markup=False)
+            return
+        snapshot = tuple(sorted((k, repr(v)) for k, v in raw.items()))
+        if result.warnings and self._acknowledged != snapshot:
+            self._acknowledged = snapshot
+            first = next(e for e in self._editors if e.field.id in result.warnings)
+            first.focus_control()
+            key = display_of("next", STEP)
+            self.notify(
+                self.t(f"请核对标 ⚠ 的内容。确认无误的话，再按一次 {key}（下一步）继续。"),
+                severity="warning",
+                timeout=8,
+                markup=False,
+            )
+            return
+        session.commit_step(result)
+        for fid in result.values:
+            session.drafts.pop(fid, None)
+        blocking = session.blocking_checks(self.step.id)
+        if blocking:
+            self._show_stop(blocking)
+            self.wizard.save_now()
+            return
+        for check in session.fired_checks(self.step.id):
+            if check.level is CheckLevel.WARN and check.step == self.step.id:
+                message = flow_text(check.message, self.renderer, self.value_of).plain
+                self.notify(message, title=self.t("请注意"), severity="warning", timeout=10, markup=False)
+        target = REVIEW if self.changing else session.next_id(self.step.id)
+        self.wizard.go(target)
+
+    def _show_stop(self, checks: list[Check]) -> None:
+        box = self.query_one("#stop-box", Static)
+        text = Text(self.t("⛔ 无法继续") + "\n", style="bold")
+        for check in checks:
+            text.append_text(flow_text(check.message, self.renderer, self.value_of))
+            text.append("\n")
+        back = display_of("back", STEP)
+        text.append(self.t(f"您可以修改本页的内容，或按 {back} 回到前面的步骤修改答案。"))
+        box.update(text)
+        box.display = True
+        box.scroll_visible(animate=False)
+        self.notify(self.t("根据您的回答，现在还不能继续，请看页面下方的说明。"), severity="error", markup=False)
+
+    def action_back(self) -> None:
+        previous = self.session.previous_id(self.step.id)
+        if previous is None:
+            self.notify(self.t("这已经是第一步。"), markup=False)
+            return
+        self.wizard.go(previous)
+
+    def action_open_link(self) -> None:
+        if self.step.link:
+            follow_link(self.wizard, self.step.link)
+
+    def action_steps(self) -> None:
+        self.wizard.action_jump()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_link":
+            return bool(self.step.link)
+        return True

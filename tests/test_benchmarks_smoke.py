@@ -54,15 +54,25 @@ def quick_run(
     return run_bench(tmp_path_factory.mktemp("bench"))
 
 
+def app_is_built() -> bool:
+    return (ROOT / "wizard" / "tui" / "app.py").is_file()
+
+
 def test_quick_run_measures_every_figure(
     quick_run: tuple[subprocess.CompletedProcess[str], list[dict[str, object]]],
 ) -> None:
     proc, rows = quick_run
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert [r["figure"] for r in rows] == list(FIGURES)
+    # The loader's and the commands' figures need only the domain; the others need the Textual app.
+    always = {"wizard validate (whole process)", "wizard checklist (whole process)"}
     for row in rows:
-        # Every subject exists in this repository now: each figure has both numbers, and no row crashed.
         assert not row["error"], row
+        figure = str(row["figure"])
+        must_measure = app_is_built() or figure in always or figure.startswith(("validate generated", "growth"))
+        if not must_measure and row["status"] == "n/a":
+            assert str(row["note"]).startswith("n/a (not built yet: "), row
+            continue
         assert isinstance(row["value"], float) and row["value"] > 0, row
         assert isinstance(row["baseline"], float) and row["baseline"] > 0, row
         assert row["runs"] >= 1, row
@@ -77,7 +87,7 @@ def test_quick_run_prints_the_table(
     assert header == ["figure", "value", "baseline", "ratio", "budget", "runs", "result"]
     for figure in FIGURES:
         line = next(line for line in proc.stdout.splitlines() if line.startswith(figure))
-        assert line.split()[-1] in ("pass", "FAIL"), line
+        assert line.split()[-1] in (("pass", "FAIL") if app_is_built() else ("pass", "FAIL", "n/a")), line
 
 
 def test_a_missing_subject_is_a_row_not_a_crash(tmp_path: Path) -> None:

@@ -444,6 +444,8 @@ def escaped_chars(tree: YamlNode, path: str) -> list[Diagnostic]:
     for where, node in walk(tree):
         if not isinstance(node, Scalar) or node.bogus:
             continue
+        if node.span is not None and node.span.style != '"':
+            continue  # only a double-quoted scalar has escapes; the rest was cleaned with the source
         bad = forbidden_chars(node.value)
         if not bad:
             continue

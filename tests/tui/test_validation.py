@@ -185,8 +185,9 @@ async def test_warn_check_is_shown_and_does_not_block() -> None:
 
 async def test_tips_and_warnings_follow_their_conditions() -> None:
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(120, 60)) as pilot:
         assert "电视购物的商家常常不在本地" not in screen_text(app)
         await choose(pilot, "channel", 2)
-        notes = [str(w.render()) for w in app.screen.query(".note") if w.display]
-        assert any("电视购物的商家常常不在本地" in n for n in notes)
+        assert "⚠ 注意： 电视购物的商家常常不在本地" in screen_text(app)
+        await choose(pilot, "channel", 0)
+        assert "电视购物的商家常常不在本地" not in screen_text(app)

@@ -22,6 +22,7 @@ from typing import Any, Literal
 from rich.text import Text
 from textual import work
 from textual.app import App, SystemCommand
+from textual.command import CommandPalette
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
@@ -331,6 +332,12 @@ class WizardApp(App[int]):
             self._session.script = script
             self.rerender()
         self.notify(renderer.ui(f"文字：{SCRIPT_NAMES[script]}"), markup=False, timeout=3)
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(placeholder="搜索命令：跳到步骤、导出清单、切换文字…", id="--command-palette")
+            )
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"

@@ -222,6 +222,8 @@ class FieldEditor(Vertical):
         if f.type is not FieldType.CONFIRM:
             label = flow_text(f.label, renderer, self._ctx.values)
             hint = _KIND_HINT.get(f.type)
+            if hint and hint[-2:] in label.plain:
+                hint = None  # the author already says 「（可多选）」
             suffix = "必填" if f.required else "选填"
             label.append(f"  （{renderer.ui(hint + '，' + suffix if hint else suffix)}）", style="dim")
             yield Static(label, classes="field-label")
@@ -306,6 +308,7 @@ class FieldEditor(Vertical):
         self.set_class(bool(self._warning) and not self._error, "-warned")
         self._update_counter()
 
-    def focus_control(self) -> None:
-        self._control.widget.focus()
-        self.scroll_visible(animate=False)
+    def focus_control(self, *, scroll: bool = True) -> None:
+        self._control.widget.focus(scroll_visible=False)
+        if scroll:
+            self.scroll_visible(animate=False)

@@ -141,7 +141,7 @@ class ChecklistScreen(WizardScreen):
     def on_mount(self) -> None:
         self.query_one("#copy-box").display = False
         self.query_one("#export-status").display = False
-        self.query_one(ChecklistView).focus()
+        self.query_one(ChecklistView).focus(scroll_visible=False)
 
     # --- rendering ----------------------------------------------------------------------------
 

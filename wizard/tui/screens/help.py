@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.cells import cell_len
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -23,22 +23,21 @@ ABOUT = (
 )
 
 
-def key_table(renderer: TextRenderer) -> Text:
-    """Every key, grouped by where it works, with aligned columns."""
-    out = Text()
+def key_table(renderer: TextRenderer) -> Table:
+    """Every key, grouped by where it works: the key, and what it does (wrapped beside it)."""
     rows: list[tuple[str, str, str]] = [(k.where, k.display, k.description) for k in KEYS]
     rows += [(GLOBAL, display, what) for display, what in BUILTIN_KEYS]
-    width = max(cell_len(display) for _where, display, _what in rows) + 2
-    for where in (STEP, REVIEW, CHECKLIST, GLOBAL):
-        out.append(renderer.ui(where) + "\n", style="bold underline")
+    grid = Table.grid(padding=(0, 2, 0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1, overflow="fold")
+    for i, where in enumerate((STEP, REVIEW, CHECKLIST, GLOBAL)):
+        if i:
+            grid.add_row(Text(), Text())
+        grid.add_row(Text(renderer.ui(where), style="bold underline"), Text())
         for row_where, display, what in rows:
-            if row_where != where:
-                continue
-            out.append("  " + display + " " * (width - cell_len(display)), style="bold")
-            out.append(renderer.ui(what) + "\n")
-        out.append("\n")
-    out.rstrip()
-    return out
+            if row_where == where:
+                grid.add_row(Text("  " + display, style="bold"), Text(renderer.ui(what)))
+    return grid
 
 
 class HelpScreen(ModalScreen[None]):

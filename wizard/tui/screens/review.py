@@ -117,7 +117,7 @@ class ReviewScreen(WizardScreen):
                 if button.step_id == first_step.id and button.field_id == result.first_error:
                     button.focus()
                     return
-        self.query_one("#next", Button).focus()
+        self.query_one("#next", Button).focus(scroll_visible=False)
 
     @on(ChangeButton.Pressed)
     def _change(self, event: Button.Pressed) -> None:

@@ -109,13 +109,25 @@ class StepScreen(WizardScreen):
         self.call_after_refresh(self._initial_focus)
 
     def _initial_focus(self) -> None:
-        target = next((e for e in self._visible_editors() if e.field.id == self._focus_field), None)
-        if target is None and self._focus_field is None:
-            target = next(iter(self._visible_editors()), None)
-        if target is not None:
-            target.focus_control()
+        """The field asked for (a review's 修改, an error), else the first field if it is in view.
+
+        The page opens at the top so that the title and the explanation are
+        read first; when the first field is below the fold, the page itself
+        takes the focus (↑↓ and PageDown scroll it, Tab goes to the field).
+        """
+        editors = self._visible_editors()
+        wanted = next((e for e in editors if e.field.id == self._focus_field), None)
+        if wanted is not None:
+            wanted.focus_control()
+            return
+        content = self.query_one("#content", VerticalScroll)
+        first = editors[0] if editors else None
+        if first is not None and first.control_widget.region.y < content.region.bottom - 1:
+            first.focus_control(scroll=False)
+        elif first is None and self.query_one("#next", Button).region.y < content.region.bottom:
+            self.query_one("#next", Button).focus(scroll_visible=False)
         else:
-            self.query_one("#next", Button).focus()
+            content.focus(scroll_visible=False)
 
     def focused_field(self) -> str | None:
         focused = self.focused

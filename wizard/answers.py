@@ -18,6 +18,7 @@ from wizard.flow import yamlsafe
 from wizard.flow.conditions import Answer
 from wizard.flow.model import Flow
 from wizard.flow.yamlsafe import Map, Scalar, Seq, YamlNode
+from wizard.safety import visible
 
 
 @dataclass
@@ -94,7 +95,7 @@ def check_pairs(flow: Flow, pairs: list[tuple[Scalar, YamlNode]], path: str, tod
                 Diagnostic(
                     Severity.ERROR,
                     loc,
-                    f"{key.value}: unknown field",
+                    f"{visible(key.value)}: unknown field",  # a hostile key is quoted, never sent to the terminal
                     hint=did_you_mean(key.value, known),
                 )
             )

@@ -57,7 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(module.main(args))
     except WizardError as exc:
-        print(f"wizard: {exc}", file=sys.stderr)
+        from wizard.safety import visible
+
+        print(f"wizard: {visible(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("已取消。", file=sys.stderr)

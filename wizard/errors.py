@@ -46,12 +46,16 @@ class Diagnostic:
         return self.severity is Severity.ERROR
 
     def format(self) -> str:
+        """One line for a terminal: a control character in a file name, a key or a value
+        quoted from a hostile file is shown as an escape (``\\x1b``), never sent."""
+        from wizard.safety import visible
+
         text = f"{self.location}: {self.severity.value}: {self.message}"
         if self.key_path:
             text += f" (at {self.key_path})"
         if self.hint:
             text += f"; {self.hint}"
-        return text
+        return visible(text)
 
 
 class WizardError(Exception):

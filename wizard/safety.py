@@ -27,6 +27,7 @@ __all__ = [
     "clean_text",
     "forbidden_chars",
     "is_clean",
+    "visible",
 ]
 
 # --- character classes ----------------------------------------------------------
@@ -187,6 +188,24 @@ def forbidden_chars(s: str) -> list[tuple[int, str]]:
 def is_clean(s: str) -> bool:
     """True when :func:`clean_text` would return ``s`` unchanged (multiline mode)."""
     return clean_text(s) == s
+
+
+def visible(s: str) -> str:
+    """``s`` for a one-line message that must show what is wrong without acting on it.
+
+    Every character :func:`clean_text` would remove or change, and every line
+    break or tab, is written as an escape (``\\x1b``, ``\\x9b``, ``\\u202e``,
+    ``\\n``), so that a file name or a key read from a file can be quoted in an
+    error message: the reader sees which character is there, the terminal
+    gets no control character. Other text (Chinese, emoji) is unchanged.
+    """
+    out: list[str] = []
+    for ch in s:
+        if ch in "\n\r\t" or ch == ZWJ or ch in LINE_SEPARATORS or _is_removed(ch):
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 # --- URLs -----------------------------------------------------------------------

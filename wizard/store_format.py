@@ -165,7 +165,12 @@ def session_to_dict(
     raw_drafts = getattr(session, "drafts", None)
     drafts: dict[str, str] = {}
     if isinstance(raw_drafts, dict):
-        drafts = {k: v for k, v in raw_drafts.items() if isinstance(k, str) and _ID_RE.match(k) and isinstance(v, str)}
+        # raw input (a paste of any size, with any characters): stored as the reader would give it back
+        drafts = {
+            k: clean_text(v)[:MAX_ANSWER_CHARS]
+            for k, v in raw_drafts.items()
+            if isinstance(k, str) and _ID_RE.match(k) and isinstance(v, str)
+        }
     return {
         "format": FORMAT,
         "kind": KIND,

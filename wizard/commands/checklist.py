@@ -49,8 +49,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def answer_problem(d: Diagnostic) -> str:
     """``FILE: field_id: message`` (the answers loader puts the field id first in the message)."""
+    from wizard.safety import visible
+
     text = f"{d.location.path}: {d.message}" if d.is_error else f"{d.location.path}: warning: {d.message}"
-    return f"{text}; {d.hint}" if d.hint else text
+    return visible(f"{text}; {d.hint}" if d.hint else text)
 
 
 def missing_required(session: Session) -> list[str]:
@@ -102,7 +104,9 @@ def _load_flow(name: str | None) -> tuple[Flow | None, Path]:
     if flow is None:
         for d in diagnostics:
             print(d.format(), file=sys.stderr)
-        print(f"无法打开流程文件 {path}（见上面的错误）。", file=sys.stderr)
+        from wizard.safety import visible
+
+        print(f"无法打开流程文件 {visible(str(path))}（见上面的错误）。", file=sys.stderr)
     return flow, path
 
 
@@ -197,16 +201,19 @@ def main(args: argparse.Namespace) -> int:
     if flow is None:
         return 1
     today = date.today()
+    from wizard.safety import visible
+
     given = read_answers(flow, args.answers, today)
+    shown = visible(args.answers)
     for line in given.problems:
         print(line, file=sys.stderr)
     if given.errors:
-        print(f"{args.answers}: {given.errors} 个错误，没有生成清单。", file=sys.stderr)
+        print(f"{shown}: {given.errors} 个错误，没有生成清单。", file=sys.stderr)
         return 1
     script = args.script or given.script or detect_script(os.environ)
     session = Session(flow, answers=given.answers, today=today, script=script, ticked=set(given.ticked))
     for field_id in missing_required(session):
-        print(f"{args.answers}: warning: {field_id}: 必填项没有回答，清单中显示为「（未填写）」", file=sys.stderr)
+        print(f"{shown}: warning: {field_id}: 必填项没有回答，清单中显示为「（未填写）」", file=sys.stderr)
     renderer = renderer_for(script)
     checklist = build(session, renderer)
     text = render(checklist, args.format, ticked=session.ticked, script=script, generated=today, renderer=renderer)

@@ -12,6 +12,7 @@ import os
 import sys
 
 from wizard.flow.loader import check_file
+from wizard.safety import visible
 from wizard.script import SCRIPTS, detect_script
 from wizard.shipped import resolve_flow
 
@@ -51,7 +52,7 @@ def main(args: argparse.Namespace) -> int:
     if flow is None:
         for d in diagnostics:
             print(d.format(), file=sys.stderr)
-        print(f"无法打开流程文件 {path}（见上面的错误）。", file=sys.stderr)
+        print(f"无法打开流程文件 {visible(str(path))}（见上面的错误）。", file=sys.stderr)
         return 1
     script = args.script or detect_script(os.environ)
     if wants_plain(args):

@@ -7,6 +7,7 @@ import sys
 
 from wizard.errors import Diagnostic, Location, Severity, WizardError
 from wizard.flow.loader import check_file
+from wizard.safety import visible
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -23,13 +24,14 @@ def main(args: argparse.Namespace) -> int:
             flow, diagnostics = None, [Diagnostic(Severity.ERROR, Location(path), str(exc))]
         for d in diagnostics:
             print(d.format(), file=sys.stdout)
+        shown = visible(path)  # a file name may hold control characters: quote them, never send them
         errors = sum(1 for d in diagnostics if d.is_error)
         warnings = len(diagnostics) - errors
         if errors:
             failed += 1
-            print(f"{path}: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
+            print(f"{shown}: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
         elif not args.quiet:
             steps = len(flow.steps) if flow else 0
             extra = f", {warnings} warning(s)" if warnings else ""
-            print(f"{path}: ok ({steps} steps{extra})", file=sys.stderr)
+            print(f"{shown}: ok ({steps} steps{extra})", file=sys.stderr)
     return 1 if failed else 0

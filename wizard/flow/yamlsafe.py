@@ -131,7 +131,8 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
         return None, [Diagnostic(Severity.ERROR, Location(path, line, col), msg)]
 
     if len(data) > MAX_BYTES:
-        return err(f"file is too large ({len(data):,} bytes; the limit is {MAX_BYTES:,})")
+        # the readers stop at MAX_BYTES + 1, so the real size is not known here: never state one
+        return err(f"file is too large (more than {MAX_BYTES:,} bytes, the limit)")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return err("file is UTF-16 encoded; save it as UTF-8")
     if data.startswith(b"\xef\xbb\xbf"):

@@ -119,8 +119,13 @@ class PtyApp:
     def wait_for_text(self, words: str, deadline: float = DEADLINE) -> None:
         self.wait_for(lambda: words in self.text(), repr(words), deadline)
 
-    def wait_quiet(self, quiet: float = 0.6, deadline: float = DEADLINE) -> None:
-        """Wait until the app has written nothing for ``quiet`` seconds (it is idle)."""
+    def wait_quiet(self, quiet: float = 0.3, deadline: float = 5.0) -> None:
+        """Let the app settle: return once it has written nothing for ``quiet`` seconds, or after ``deadline``.
+
+        Never an assertion: a blinking cursor writes twice a second, so an app is
+        never silent for long. Keys sent meanwhile are not lost (the pty queues
+        them); this only keeps a test's steps in the order a person would take.
+        """
         end = time.monotonic() + deadline
         last = -1
         since = time.monotonic()

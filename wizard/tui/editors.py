@@ -28,6 +28,7 @@ from wizard.flow.conditions import Answer
 from wizard.flow.model import Field, FieldType, Option
 from wizard.render import TextRenderer
 from wizard.tui.choices import ChoiceList
+from wizard.tui.cleaninput import CleanInput, CleanTextArea
 from wizard.tui.text import Lookup, flow_text, plain
 from wizard.validators import count_chars
 
@@ -67,7 +68,7 @@ def _initial_text(ctx: FieldContext) -> str:
 def _input(ctx: FieldContext, default_placeholder: str) -> Control:
     f = ctx.field
     placeholder = ctx.renderer.text(f.placeholder) if f.placeholder else ctx.renderer.ui(default_placeholder)
-    widget = Input(_initial_text(ctx), placeholder=plain(placeholder, multiline=False).plain, id=ctx.widget_id)
+    widget = CleanInput(_initial_text(ctx), placeholder=plain(placeholder, multiline=False).plain, id=ctx.widget_id)
     return Control(widget, lambda: widget.value)
 
 
@@ -76,7 +77,7 @@ def text_control(ctx: FieldContext) -> Control:
 
 
 def textarea_control(ctx: FieldContext) -> Control:
-    widget = TextArea(
+    widget = CleanTextArea(
         _initial_text(ctx),
         soft_wrap=True,
         tab_behavior="focus",

@@ -1,0 +1,48 @@
+"""Text widgets that never hold a control, direction or invisible character.
+
+What the user types or pastes is shown by the widget as it is held, before any
+validation. Textual's ``Input`` and ``TextArea`` drop C0/C1 controls when they
+draw, but keep direction overrides (U+202E, U+2066 …) and zero-width
+characters, which then go to the terminal and can reorder or hide what is
+shown. These subclasses clean every insertion with
+:func:`wizard.safety.clean_text`, the same function the validators use, so
+what is on screen is what will be stored.
+
+A paste of several lines into a one-line ``Input`` keeps every line (joined
+by spaces) instead of Textual's first line only: nothing pasted is lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual import events
+from textual.widgets import Input, TextArea
+from textual.widgets.text_area import Edit, EditResult
+
+from wizard.safety import clean_text
+
+
+class CleanInput(Input):
+    """A one-line ``Input`` whose typed and pasted text is cleaned (line breaks become spaces)."""
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        super().replace(clean_text(text, multiline=False), start, end)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        text = clean_text(event.text, multiline=False).strip()
+        if text:
+            selection = self.selection
+            if selection.is_empty:
+                self.insert_text_at_cursor(text)
+            else:
+                self.replace(text, *selection)
+        event.stop()
+
+
+class CleanTextArea(TextArea):
+    """A ``TextArea`` whose every edit (typing, pasting, the API) inserts cleaned text."""
+
+    def edit(self, edit: Edit) -> EditResult:
+        cleaned = clean_text(edit.text)
+        return super().edit(edit if cleaned == edit.text else replace(edit, text=cleaned))

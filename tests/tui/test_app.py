@@ -44,6 +44,7 @@ async def test_f1_and_question_mark_open_help_but_question_mark_types_in_inputs(
         await pilot.press("escape")
         app.go("merchant")
         await pilot.pause()
+        await pilot.press("tab")  # the page has the focus; Tab goes to the first field
         assert isinstance(app.focused, Input)
         await pilot.press("question_mark", "a")
         await pilot.pause()
@@ -399,3 +400,27 @@ def test_run_app_reports_a_bad_terminal_without_traceback(
     err = capsys.readouterr().err
     assert code == 1
     assert "无法在这个终端中打开全屏界面" in err and "Traceback" not in err
+
+
+async def test_real_store_round_trip_resumes_answers_drafts_and_step() -> None:
+    first = make_app(store="auto", resume="ask")
+    async with first.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert first.store is not None, "wizard.store is available"
+        await choose(pilot, "channel", 1)
+        await choose(pilot, "is_consumer", 0)
+        await next_step(pilot)
+        merchant = first.screen.query_one("#field-merchant_phone", Input)
+        merchant.value = "010-12"  # not valid yet: kept as a draft
+        await pilot.pause()
+        await first.action_quit()
+    second = make_app(store="auto", resume="ask")
+    async with second.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(second.screen, ChoiceDialog)
+        assert "商家信息" in screen_text(second)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert second.session.position == "merchant"
+        assert second.session.answers["channel"] == "实体店"
+        assert editor(second, "merchant_phone").raw() == "010-12"

@@ -137,3 +137,17 @@ async def test_last_step_leads_to_the_review() -> None:
         await choose(pilot, "agree", 0)
         await next_step(pilot)
         assert app.session.position == REVIEW
+
+
+async def test_a_step_opens_on_the_page_and_tab_starts_filling_in() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.go("merchant")
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert app.focused is app.screen.query_one("#content")
+        assert footer.startswith("Tab 开始填写")
+        await pilot.press("tab")
+        assert app.focused is editor(app, "merchant_name").control_widget
+        assert "▸ 商家全称" in screen_text(app), "the focused field is marked without colour"
+        assert not screen_text(app).splitlines()[-1].startswith("Tab 开始填写")

@@ -4,10 +4,25 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from tests.tui.helpers import fill_all_fields_flow, make_app, next_step, screen_text, type_into
+from tests.tui.helpers import (
+    ALL_FIELDS_ANSWERS,
+    fill_all_fields_flow,
+    make_app,
+    next_step,
+    preload,
+    screen_text,
+    type_into,
+)
 from wizard.session import CHECKLIST, REVIEW
 from wizard.tui.screens.review import ChangeButton, ReviewScreen
 from wizard.tui.screens.step import StepScreen
+
+
+async def _at_review(app: object, pilot: object) -> None:
+    """The answers of the test flow put in directly (the first test types them), then the review."""
+    preload(app, ALL_FIELDS_ANSWERS)  # type: ignore[arg-type]
+    app.go(REVIEW)  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
 
 
 def _review_text(app: object) -> str:
@@ -33,7 +48,7 @@ async def test_review_lists_every_answer_and_marks_skipped_ones() -> None:
 async def test_change_jumps_to_the_field_and_next_returns_to_the_review() -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await fill_all_fields_flow(pilot)
+        await _at_review(app, pilot)
         button = next(b for b in app.screen.query(ChangeButton) if b.field_id == "amount")
         button.focus()
         await pilot.press("enter")
@@ -51,7 +66,7 @@ async def test_change_jumps_to_the_field_and_next_returns_to_the_review() -> Non
 async def test_review_sends_the_user_to_an_answer_that_needs_fixing() -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await fill_all_fields_flow(pilot)
+        await _at_review(app, pilot)
         app.go("merchant")
         await pilot.pause()
         await type_into(pilot, "merchant_phone", "12")  # invalid, then jump away without Next
@@ -68,7 +83,7 @@ async def test_review_sends_the_user_to_an_answer_that_needs_fixing() -> None:
 async def test_next_on_the_review_opens_the_checklist() -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await fill_all_fields_flow(pilot)
+        await _at_review(app, pilot)
         await next_step(pilot)
         assert app.session.position == CHECKLIST
         await pilot.press("ctrl+r")

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from rich.text import Text
 from textual import work
@@ -36,7 +36,7 @@ from wizard.tui.commands import StepCommands
 from wizard.tui.keys import GLOBAL, bindings
 from wizard.tui.screens.base import WizardScreen
 from wizard.tui.screens.checklist import ChecklistScreen
-from wizard.tui.screens.dialogs import ChoiceDialog, PickerDialog
+from wizard.tui.screens.dialogs import ChoiceDialog, ConfirmDialog, PickerDialog
 from wizard.tui.screens.export import ExportDialog
 from wizard.tui.screens.help import HelpScreen
 from wizard.tui.screens.review import ReviewScreen
@@ -146,7 +146,7 @@ class WizardApp(App[int]):
 
     def _ask_resume(self, saved: Any) -> None:
         body = Text("发现上次未完成的填写")
-        where = getattr(saved, "position_title", "")
+        where = getattr(saved, "position_label", None) or getattr(saved, "position_title", "")
         updated = getattr(saved, "updated", None)
         details = []
         if where:
@@ -296,7 +296,25 @@ class WizardApp(App[int]):
 
     async def action_quit(self) -> None:
         self.save_now()
+        if not self.save_status[1]:
+            self._confirm_quit_unsaved()
+            return
         self.exit(self.exit_code, return_code=self.exit_code)
+
+    def _confirm_quit_unsaved(self) -> None:
+        """The save just failed (disk full, read-only folder): leaving now would lose the latest answers."""
+        if isinstance(self.screen, ConfirmDialog):
+            return
+        body = Text(
+            "最近填写的内容没能保存（磁盘已满或没有写入权限，见提示）。现在退出，这些内容会丢失。\n\n"
+            "可以先腾出磁盘空间或检查文件夹，再按 Ctrl+Q 退出（会再试一次保存）；也可以先导出清单。"
+        )
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.exit(self.exit_code, return_code=self.exit_code)
+
+        self.push_screen(ConfirmDialog("没有保存，仍然退出？", body, yes="仍然退出", no="留下", danger=True), answered)
 
     def on_signal(self, signum: int) -> None:
         """SIGTERM / SIGHUP: save what there is and leave."""
@@ -334,7 +352,7 @@ class WizardApp(App[int]):
         self.notify(renderer.ui(f"文字：{SCRIPT_NAMES[script]}"), markup=False, timeout=3)
 
     def action_command_palette(self) -> None:
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
             self.push_screen(
                 CommandPalette(placeholder="搜索命令：跳到步骤、导出清单、切换文字…", id="--command-palette")
             )
@@ -360,7 +378,16 @@ class WizardApp(App[int]):
             if isinstance(self.screen, ChecklistScreen):
                 self.screen.exported(path)
 
-        self.push_screen(ExportDialog(checklist, self.clock(), self.cwd), done)
+        session = self.session
+        dialog = ExportDialog(
+            checklist,
+            self.clock(),
+            self.cwd,
+            ticked=sorted(session.ticked),
+            script=session.script,
+            renderer=self.renderer,
+        )
+        self.push_screen(dialog, done)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Our commands; Textual's "Screenshot" (it writes personal data to disk) is left out."""

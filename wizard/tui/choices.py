@@ -33,7 +33,7 @@ def mark_grid(mark: str, body: RenderableType) -> Table:
 class ChoiceList(OptionList):
     """Options with ticks; ``multiple=False`` keeps at most one ticked (a radio list)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "tick", "勾选", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "tick", "勾选", key_display="空格")]
 
     class Changed(Message):
         def __init__(self, choice_list: ChoiceList) -> None:

@@ -166,6 +166,8 @@ FACTORIES: dict[FieldType, Callable[[FieldContext], Control]] = {
     FieldType.NUMBER: number_control,
 }
 
+FOCUS_MARK = "▸ "
+
 _KIND_HINT = {
     FieldType.SELECT: "单选",
     FieldType.MULTISELECT: "可多选",
@@ -217,26 +219,48 @@ class FieldEditor(Vertical):
         """True for fields whose raw text is kept as a draft (everything but choices)."""
         return self.field.type not in (FieldType.SELECT, FieldType.MULTISELECT, FieldType.CONFIRM)
 
+    def _label(self) -> Text:
+        f = self.field
+        renderer = self._ctx.renderer
+        suffix = "必填" if f.required else "选填"
+        if f.type is FieldType.CONFIRM:
+            label = Text(renderer.ui("请确认"))
+            label.append(renderer.ui(f"  （{suffix}，按空格键勾选）"), style="dim")
+            return label
+        label = flow_text(f.label, renderer, self._ctx.values)
+        hint = _KIND_HINT.get(f.type)
+        if hint and hint[-2:] in label.plain:
+            hint = None  # the author already says 「（可多选）」
+        label.append(f"  （{renderer.ui(hint + '，' + suffix if hint else suffix)}）", style="dim")
+        return label
+
     def compose(self) -> ComposeResult:
         f = self.field
         renderer = self._ctx.renderer
-        if f.type is not FieldType.CONFIRM:
-            label = flow_text(f.label, renderer, self._ctx.values)
-            hint = _KIND_HINT.get(f.type)
-            if hint and hint[-2:] in label.plain:
-                hint = None  # the author already says 「（可多选）」
-            suffix = "必填" if f.required else "选填"
-            label.append(f"  （{renderer.ui(hint + '，' + suffix if hint else suffix)}）", style="dim")
-            yield Static(label, classes="field-label")
+        yield Static(self._label(), classes="field-label")
         if f.help:
             yield Static(flow_text(f.help, renderer, self._ctx.values), classes="field-help")
         yield self._control.widget
-        if f.type is FieldType.CONFIRM and f.required:
-            yield Static(Text(renderer.ui("（必须勾选才能继续：按空格键勾选）")), classes="field-help")
         if f.max_length is not None and f.type in (FieldType.TEXT, FieldType.TEXTAREA):
             yield Static(self._count_text(), classes="field-counter")
         yield Static("", classes="field-error")
         yield Static("", classes="field-warning")
+
+    # --- focus: a mark beside the label (visible without colour), and the whole field in view ----
+
+    def on_descendant_focus(self) -> None:
+        self._mark_focus(True)
+        self.call_after_refresh(self.scroll_visible, animate=False)
+
+    def on_descendant_blur(self) -> None:
+        self._mark_focus(False)
+
+    def _mark_focus(self, focused: bool) -> None:
+        label = self._label()
+        if focused:
+            label = Text.assemble((FOCUS_MARK, "bold"), label)
+        self.query_one(".field-label", Static).update(label)
+        self.set_class(focused, "-focused")
 
     def on_mount(self) -> None:
         self.last_raw = self._control.read()

@@ -1,20 +1,20 @@
 """Writing the checklist to a file the user chose.
 
-The text comes from :mod:`wizard.export` (``to_markdown`` / ``to_text``)
-when it exists; until then a minimal private formatter is used. Files are
-created new (never overwriting) with mode 0600: they hold personal data.
+The text comes from :mod:`wizard.export` (``to_markdown`` / ``to_text``),
+the same as ``wizard checklist`` prints. Files are created new (never
+overwriting) with mode 0600: they hold personal data.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Collection
+from datetime import date, datetime
 from pathlib import Path
 
+from wizard import export
 from wizard.checklist import Checklist
-from wizard.safety import clean_text
+from wizard.render import TextRenderer
 
 FORMATS = {"markdown": ".md", "text": ".txt"}
 
@@ -29,21 +29,18 @@ def default_path(flow_id: str, fmt: str, now: datetime, cwd: Path | None = None)
     return folder / name
 
 
-def _exporter(fmt: str) -> Callable[[Checklist], str]:
-    try:
-        module = importlib.import_module("wizard.export")
-    except ImportError:
-        module = None
-    name = "to_markdown" if fmt == "markdown" else "to_text"
-    func = getattr(module, name, None) if module is not None else None
-    if callable(func):
-        return func  # type: ignore[no-any-return]
-    return _fallback_markdown if fmt == "markdown" else _fallback_text
-
-
-def render(checklist: Checklist, fmt: str, ticked: set[str] | None = None) -> str:
-    del ticked  # the exporters print a fresh list to tick on paper
-    return _exporter(fmt)(checklist)
+def render(
+    checklist: Checklist,
+    fmt: str,
+    *,
+    ticked: Collection[str] = (),
+    script: str = "zh-Hans",
+    generated: date | None = None,
+    renderer: TextRenderer | None = None,
+) -> str:
+    """The file's text, from :mod:`wizard.export` (the same text as ``wizard checklist``)."""
+    convert = export.to_markdown if fmt == "markdown" else export.to_text
+    return convert(checklist, ticked=ticked, script=script, generated=generated, renderer=renderer)
 
 
 def write(path: Path, content: str) -> Path:
@@ -68,68 +65,3 @@ def error_message(exc: OSError, path: Path) -> str:
     if isinstance(exc, IsADirectoryError):
         return f"这是一个文件夹，不是文件名：{path}"
     return f"无法保存到 {path}：{exc.strerror or exc}"
-
-
-# --- minimal formatters, used only while wizard.export is missing ------------------------
-
-
-def _md_escape(s: str) -> str:
-    out = clean_text(s, multiline=False)
-    for ch in "\\`*_[]<>#|":
-        out = out.replace(ch, "\\" + ch)
-    return out
-
-
-def _fallback_markdown(checklist: Checklist) -> str:
-    lines = [f"# {_md_escape(checklist.flow_title)}", ""]
-    for check in checklist.checks:
-        mark = "⛔" if check.level == "stop" else "⚠"
-        lines.append(f"> {mark} {_md_escape(check.message)}")
-        lines.append("")
-    for section in checklist.sections:
-        lines.append(f"## {_md_escape(section.title)}")
-        lines.append("")
-        for item in section.items:
-            lines.append(f"- [ ] {_md_escape(item.text)}")
-            if item.value:
-                for value_line in clean_text(item.value).split("\n"):
-                    lines.append(f"  > {_md_escape(value_line)}")
-        lines.append("")
-    for comp in checklist.composed:
-        limit = f" / {comp.max_length}" if comp.max_length else ""
-        lines.append(f"## {_md_escape(comp.label)}（{comp.length}{limit} 字）")
-        lines.append("")
-        for text_line in clean_text(comp.text).split("\n"):
-            lines.append(f"> {_md_escape(text_line)}")
-        if comp.advice:
-            lines.append("")
-            lines.append(f"⚠ {_md_escape(comp.advice)}")
-        lines.append("")
-    lines.append(f"流程版本 {_md_escape(checklist.flow_version)}，核对日期 {_md_escape(checklist.reviewed)}")
-    return "\n".join(lines) + "\n"
-
-
-def _fallback_text(checklist: Checklist) -> str:
-    lines = [clean_text(checklist.flow_title, multiline=False), ""]
-    for check in checklist.checks:
-        lines.append(("【无法继续】" if check.level == "stop" else "【注意】") + clean_text(check.message))
-    n = 0
-    for section in checklist.sections:
-        lines.append("")
-        lines.append(clean_text(section.title, multiline=False))
-        for item in section.items:
-            n += 1
-            lines.append(f"  {n}. [ ] {clean_text(item.text, multiline=False)}")
-            if item.value:
-                for value_line in clean_text(item.value).split("\n"):
-                    lines.append(f"       {value_line}")
-    for comp in checklist.composed:
-        limit = f" / {comp.max_length}" if comp.max_length else ""
-        lines.append("")
-        lines.append(f"{clean_text(comp.label, multiline=False)}（{comp.length}{limit} 字）")
-        lines.append(clean_text(comp.text))
-        if comp.advice:
-            lines.append(clean_text(comp.advice))
-    lines.append("")
-    lines.append(f"流程版本 {checklist.flow_version}，核对日期 {checklist.reviewed}")
-    return "\n".join(lines) + "\n"

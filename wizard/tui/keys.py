@@ -39,7 +39,7 @@ class KeySpec:
 KEYS: tuple[KeySpec, ...] = (
     KeySpec("ctrl+n", "next", "下一步", "检查本页填写的内容，然后进入下一步", STEP, "Ctrl+N"),
     KeySpec("ctrl+r", "back", "上一步", "回到上一步（已填写的内容都会保留）", STEP, "Ctrl+R"),
-    KeySpec("ctrl+g", "steps", "步骤", "查看全部步骤，并跳到其中一步", STEP, "Ctrl+G"),
+    KeySpec("ctrl+g", "steps", "步骤", "查看全部步骤，并跳到其中一步", STEP, "Ctrl+G", show=False),
     KeySpec(
         "ctrl+o",
         "open_link",

@@ -47,7 +47,7 @@ class Entry:
 class ChecklistView(OptionList):
     """The whole checklist in one list: ↑↓ move through every item, Space (or Enter) ticks."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "tick", "勾选", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "tick", "勾选", key_display="空格")]
 
     class Ticked(Message):
         def __init__(self, key: str, ticked: bool) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
@@ -15,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from wizard.checklist import Checklist
+from wizard.render import TextRenderer
 from wizard.tui import exporting
 from wizard.tui.choices import ChoiceList
 
@@ -26,9 +28,21 @@ class ExportDialog(ModalScreen[Path | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "取消", key_display="Esc")]
 
-    def __init__(self, checklist: Checklist, now: datetime, cwd: Path | None = None) -> None:
+    def __init__(
+        self,
+        checklist: Checklist,
+        now: datetime,
+        cwd: Path | None = None,
+        *,
+        ticked: Collection[str] = (),
+        script: str = "zh-Hans",
+        renderer: TextRenderer | None = None,
+    ) -> None:
         super().__init__()
         self._checklist = checklist
+        self._ticked = tuple(ticked)
+        self._script = script
+        self._renderer = renderer
         self._now = now
         self._cwd = cwd
         self._format = "markdown"
@@ -78,7 +92,14 @@ class ExportDialog(ModalScreen[Path | None]):
         path = Path(raw).expanduser()
         if not path.is_absolute():
             path = (self._cwd or Path.cwd()) / path
-        content = exporting.render(self._checklist, self._format)
+        content = exporting.render(
+            self._checklist,
+            self._format,
+            ticked=self._ticked,
+            script=self._script,
+            generated=self._now.date(),
+            renderer=self._renderer,
+        )
         try:
             written = exporting.write(path, content)
         except OSError as exc:

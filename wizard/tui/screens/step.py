@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Input, Markdown, Static
 
@@ -20,6 +23,32 @@ from wizard.tui.links import follow_link
 from wizard.tui.screens.base import WizardScreen
 from wizard.tui.text import flow_text, hanging, markdown_body, plain
 from wizard.tui.widgets import StepList, TopBar
+
+
+class PageScroll(VerticalScroll):
+    """The scrolling page of a step; when it has the focus, the Footer says how to start filling in."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "start_filling", "开始填写", key_display="Tab"),
+    ]
+
+    def __init__(self, *, has_fields: bool, id: str) -> None:
+        super().__init__(id=id)
+        self.has_fields = has_fields
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "start_filling":
+            return self.has_fields and self.screen.focused is self
+        return True
+
+    def action_start_filling(self) -> None:
+        self.screen.focus_next()
+
+    def on_focus(self) -> None:
+        self.refresh_bindings()
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
 
 
 class StepScreen(WizardScreen):
@@ -51,7 +80,7 @@ class StepScreen(WizardScreen):
         yield TopBar(session, renderer)
         with Horizontal(id="main"):
             yield StepList(session, renderer)
-            with VerticalScroll(id="content"):
+            with PageScroll(has_fields=bool(step.fields), id="content"):
                 yield Static(flow_text(step.title, renderer, self.value_of), classes="step-title")
                 if self.changing:
                     hint = f"修改完成后按 {display_of('next', STEP)} 回到“检查答案”。"
@@ -106,28 +135,20 @@ class StepScreen(WizardScreen):
             result = self.session.validate_step(self.step, {e.field.id: e.raw() for e in self._editors})
             for editor in self._editors:
                 editor.set_messages(result.errors.get(editor.field.id), result.warnings.get(editor.field.id))
-        self.call_after_refresh(self._initial_focus)
+        if self._focus_field is None:
+            # The page opens at the top with the focus on the page itself, so that the title and
+            # the explanation are read first (a screen reader starts there too); Tab goes to the
+            # first field, as the Footer says. Done now, not after a refresh, so that a quick Tab
+            # is never undone.
+            self.query_one("#content", PageScroll).focus(scroll_visible=False)
+        else:
+            self.call_after_refresh(self._focus_wanted)
 
-    def _initial_focus(self) -> None:
-        """The field asked for (a review's 修改, an error), else the first field if it is in view.
-
-        The page opens at the top so that the title and the explanation are
-        read first; when the first field is below the fold, the page itself
-        takes the focus (↑↓ and PageDown scroll it, Tab goes to the field).
-        """
-        editors = self._visible_editors()
-        wanted = next((e for e in editors if e.field.id == self._focus_field), None)
+    def _focus_wanted(self) -> None:
+        """The field asked for (a review's 修改, an error), once the page is laid out."""
+        wanted = next((e for e in self._visible_editors() if e.field.id == self._focus_field), None)
         if wanted is not None:
             wanted.focus_control()
-            return
-        content = self.query_one("#content", VerticalScroll)
-        first = editors[0] if editors else None
-        if first is not None and first.control_widget.region.y < content.region.bottom - 1:
-            first.focus_control(scroll=False)
-        elif first is None and self.query_one("#next", Button).region.y < content.region.bottom:
-            self.query_one("#next", Button).focus(scroll_visible=False)
-        else:
-            content.focus(scroll_visible=False)
 
     def focused_field(self) -> str | None:
         focused = self.focused

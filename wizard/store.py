@@ -66,6 +66,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from wizard.errors import WizardError
 from wizard.fields import validate
 from wizard.flow.conditions import Answer
 from wizard.flow.model import Flow
@@ -113,6 +114,10 @@ _O_DIRECTORY = os.O_DIRECTORY
 MSG_DISK_FULL = "无法保存：磁盘已满。已填写的内容仍在本程序中，请腾出磁盘空间，程序会自动重试。"
 MSG_READ_ONLY = "无法保存：保存位置是只读的或没有写入权限。已填写的内容仍在本程序中，程序会自动重试。"
 MSG_OTHER = "无法保存：写入文件时出错（{code}）。已填写的内容仍在本程序中，程序会自动重试。"
+MSG_NO_HOME = (
+    "无法确定保存填写记录的位置（没有设置 HOME，也找不到当前用户的主文件夹）。"
+    f"请用环境变量 {DATA_DIR_ENV} 指定一个文件夹，例如：{DATA_DIR_ENV}=/path/to/folder wizard"
+)
 
 
 # --- test hook: die at a named point of a save --------------------------------------------
@@ -175,13 +180,23 @@ class SaveResult:
 
 
 def data_dir() -> Path:
-    """Where sessions are saved: ``$WIZARD_DATA_DIR``, else the user data folder + ``sessions``."""
+    """Where sessions are saved: ``$WIZARD_DATA_DIR``, else the user data folder + ``sessions``.
+
+    Raises :class:`WizardError` (one sentence saying to set ``WIZARD_DATA_DIR``)
+    when neither is known: no ``HOME`` and no entry in the user database.
+    """
     override = os.environ.get(DATA_DIR_ENV)
     if override:
         return Path(override).expanduser()
     import platformdirs
 
-    return Path(platformdirs.user_data_dir(APP_NAME)) / "sessions"
+    try:
+        base = platformdirs.user_data_dir(APP_NAME)
+    except (RuntimeError, KeyError, OSError):  # no HOME and no entry in the user database
+        base = ""
+    if not base or not Path(base).is_absolute():
+        raise WizardError(MSG_NO_HOME)
+    return Path(base) / "sessions"
 
 
 def _now() -> datetime:

@@ -62,6 +62,7 @@ class PtyApp:
         env: Mapping[str, str],
         cwd: Path,
         size: tuple[int, int] = (80, 24),
+        python: tuple[str, ...] = ("-m", "wizard"),
     ) -> None:
         self.master, slave = os.openpty()
         _set_size(slave, *size)
@@ -69,7 +70,7 @@ class PtyApp:
         self._lock = threading.Lock()
         self._closed = threading.Event()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "wizard", *args],
+            [sys.executable, *python, *args],
             stdin=slave,
             stdout=slave,
             stderr=slave,

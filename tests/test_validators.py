@@ -260,9 +260,7 @@ def test_date_impossible(raw: str, message: str) -> None:
     assert parse_date(raw, TODAY) == Parsed(None, message)
 
 
-@pytest.mark.parametrize(
-    "raw", ["26-1-5", "2026-11/25", "明天", "2026-11", "2026115", "11/25/2026"]
-)
+@pytest.mark.parametrize("raw", ["26-1-5", "2026-11/25", "明天", "2026-11", "2026115", "11/25/2026"])
 def test_date_bad_format(raw: str) -> None:
     result = parse_date(raw, TODAY)
     assert result.value is None
@@ -376,9 +374,7 @@ def test_text_multiline() -> None:
 
 def test_text_max_length() -> None:
     assert parse_text("一二三四五", max_length=5) == Parsed("一二三四五")
-    assert parse_text("一二三四五六七", max_length=5) == Parsed(
-        None, "已输入 7 字，超过上限 5 字，请删减 2 字"
-    )
+    assert parse_text("一二三四五六七", max_length=5) == Parsed(None, "已输入 7 字，超过上限 5 字，请删减 2 字")
     # Counted in code points: each emoji counts 1, surrounding spaces are trimmed.
     assert parse_text("  😀😀  ", max_length=2) == Parsed("😀😀")
 
@@ -389,10 +385,7 @@ def test_text_hard_cap() -> None:
     assert result.error is None
     assert result.warning is not None
     over = parse_text("字" * (TEXT_HARD_CAP + 10), max_length=500)
-    assert (
-        over.error
-        == f"已输入 {TEXT_HARD_CAP + 10} 字，超过上限 500 字，请删减 {TEXT_HARD_CAP - 490} 字"
-    )
+    assert over.error == f"已输入 {TEXT_HARD_CAP + 10} 字，超过上限 500 字，请删减 {TEXT_HARD_CAP - 490} 字"
 
 
 def test_text_pattern() -> None:

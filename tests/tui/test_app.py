@@ -424,3 +424,27 @@ async def test_real_store_round_trip_resumes_answers_drafts_and_step() -> None:
         assert second.session.position == "merchant"
         assert second.session.answers["channel"] == "实体店"
         assert editor(second, "merchant_phone").raw() == "010-12"
+
+
+async def test_script_switch_while_a_dialog_is_open_rebuilds_the_page_when_it_closes() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        page = app.screen
+        await pilot.press("f1")
+        await pilot.pause()
+        app._apply_renderer("zh-TW", TextRenderer(lambda s: s.replace("说", "說")))
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen), "the dialog stays open"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, StepScreen) and app.screen is not page
+        assert "先說說发生了什么" in screen_text(app)
+
+
+async def test_ctrl_c_says_how_to_quit_in_chinese() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+c")
+        assert any("Ctrl+Q" in n.message and "退出" in n.message for n in app._notifications)
+        assert app.is_running

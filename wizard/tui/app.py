@@ -49,6 +49,7 @@ SCRIPT_NAMES = {
     "zh-TW": "台灣正體",
     "zh-HK": "香港繁體",
 }
+WIDE = 100  # columns from which the step list is a sidebar
 SAVE_DELAY = 0.5  # seconds between a change and its save (at most)
 
 StoreArg = saving.StoreLike | None | Literal["auto"]
@@ -60,7 +61,7 @@ class WizardApp(App[int]):
     CSS_PATH = "wizard.tcss"
     TITLE = "12315 投诉向导"
     BINDINGS = bindings(GLOBAL)
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012 - Textual declares it so
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (WIDE, "-wide")]  # noqa: RUF012 - Textual declares it so
     COMMANDS = App.COMMANDS | {StepCommands}
     COMMAND_PALETTE_DISPLAY = "Ctrl+P"
     ENABLE_COMMAND_PALETTE = True
@@ -99,6 +100,7 @@ class WizardApp(App[int]):
         self._session: Session | None = None
         self._save_timer: Timer | None = None
         self.watcher: Any = None
+        self.page_is_stale = False  # rebuild the page when the dialog on top of it closes
         self.exit_code = 0
 
     # --- session ----------------------------------------------------------------------------
@@ -224,6 +226,8 @@ class WizardApp(App[int]):
             screen = StepScreen(step, focus_field=focus_field, changing=changing, show_errors=show_errors)
         else:  # pragma: no cover - Session.go keeps positions valid
             return
+        # the breakpoint class now, not after the first resize: one styling pass less per page
+        screen.add_class("-wide" if self.size.width >= WIDE else "-narrow", update=False)
         if isinstance(self.screen, WizardScreen):
             self.switch_screen(screen)
         else:
@@ -239,8 +243,15 @@ class WizardApp(App[int]):
         self.go(position)
 
     def rerender(self) -> None:
-        """Rebuild the current page (script switched, flow reloaded), keeping the focused field."""
+        """Rebuild the current page (script switched, flow reloaded), keeping the focused field.
+
+        With a dialog open on top of the page, the page is rebuilt when the dialog closes.
+        """
         screen = self.screen
+        if not isinstance(screen, WizardScreen) and any(isinstance(s, WizardScreen) for s in self.screen_stack):
+            self.page_is_stale = True
+            return
+        self.page_is_stale = False
         focus = screen.focused_field() if isinstance(screen, WizardScreen) else None
         changing = isinstance(screen, StepScreen) and screen.changing
         self.go(self.session.position, focus_field=focus, changing=changing)
@@ -315,6 +326,10 @@ class WizardApp(App[int]):
                 self.exit(self.exit_code, return_code=self.exit_code)
 
         self.push_screen(ConfirmDialog("没有保存，仍然退出？", body, yes="仍然退出", no="留下", danger=True), answered)
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C (reflex to quit; it copies in text boxes): say how to quit, in Chinese."""
+        self.notify(self.renderer.ui("要退出吗？请按 Ctrl+Q：会先保存，下次可以接着填。"), markup=False)
 
     def on_signal(self, signum: int) -> None:
         """SIGTERM / SIGHUP: save what there is and leave."""

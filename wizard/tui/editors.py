@@ -243,7 +243,7 @@ class FieldEditor(Vertical):
         yield self._control.widget
         if f.max_length is not None and f.type in (FieldType.TEXT, FieldType.TEXTAREA):
             yield Static(self._count_text(), classes="field-counter")
-        yield Static("", classes="field-error")
+        yield Static("", classes="field-error")  # hidden by the stylesheet until it has a message
         yield Static("", classes="field-warning")
 
     # --- focus: a mark beside the label (visible without colour), and the whole field in view ----
@@ -264,7 +264,8 @@ class FieldEditor(Vertical):
 
     def on_mount(self) -> None:
         self.last_raw = self._control.read()
-        self._show_messages()
+        if self._error or self._warning:
+            self._show_messages()
 
     # --- reading --------------------------------------------------------------------
 
@@ -288,7 +289,7 @@ class FieldEditor(Vertical):
         for counter in self.query(".field-counter").results(Static):
             raw = self._control.read()
             count = count_chars(raw if isinstance(raw, str) else "", multiline=f.type is FieldType.TEXTAREA)
-            counter.update(self._count_text())
+            counter.update(self._count_text(), layout=False)  # one line either way: no new layout per key
             counter.set_class(count > f.max_length, "-over")
 
     @on(Input.Changed)
@@ -323,12 +324,10 @@ class FieldEditor(Vertical):
         renderer = self._ctx.renderer
         error = self.query_one(".field-error", Static)
         warning = self.query_one(".field-warning", Static)
-        if self._error:
-            error.update(Text("✗ " + renderer.ui(self._error)))
-        error.display = bool(self._error)
-        if self._warning:
-            warning.update(Text("⚠ " + renderer.ui(self._warning)))
-        warning.display = bool(self._warning)
+        error.update(Text("✗ " + renderer.ui(self._error)) if self._error else "")
+        error.set_class(bool(self._error), "-shown")
+        warning.update(Text("⚠ " + renderer.ui(self._warning)) if self._warning else "")
+        warning.set_class(bool(self._warning), "-shown")
         self.set_class(bool(self._error), "-invalid")
         self.set_class(bool(self._warning) and not self._error, "-warned")
         self._update_counter()

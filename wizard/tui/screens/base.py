@@ -35,6 +35,10 @@ class WizardScreen(Screen[None]):
         """The app's own interface text, in the reader's script."""
         return self.renderer.ui(s)
 
+    def on_screen_resume(self) -> None:
+        if self.wizard.page_is_stale:
+            self.wizard.call_later(self.wizard.rerender)
+
     def focused_field(self) -> str | None:
         """The field id whose editor holds the focus, if any (to keep it across a re-render)."""
         return None

@@ -139,8 +139,6 @@ class ChecklistScreen(WizardScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#copy-box").display = False
-        self.query_one("#export-status").display = False
         self.query_one(ChecklistView).focus(scroll_visible=False)
 
     # --- rendering ----------------------------------------------------------------------------
@@ -236,7 +234,7 @@ class ChecklistScreen(WizardScreen):
         self.app.copy_to_clipboard(value)
         area = self.query_one("#copy-text", TextArea)
         area.load_text(value)
-        self.query_one("#copy-box").display = True
+        self.query_one("#copy-box").add_class("-shown")
         area.select_all()
         self.notify(self.t(COPY_NOTICE), markup=False, timeout=6)
 
@@ -257,7 +255,7 @@ class ChecklistScreen(WizardScreen):
     def exported(self, path: Path) -> None:
         status = self.query_one("#export-status", Static)
         status.update(Text.assemble(self.t("✓ 已导出到："), plain(str(path), "bold", multiline=False)))
-        status.display = True
+        status.add_class("-shown")
         status.scroll_visible(animate=False)
 
     @on(Button.Pressed, "#back")

@@ -67,7 +67,6 @@ class ExportDialog(ModalScreen[Path | None]):
                 yield Button(Text("取消"), id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#export-error", Static).display = False
         self.query_one("#export-path", Input).focus()
 
     @on(ChoiceList.Changed, "#export-format")
@@ -105,13 +104,13 @@ class ExportDialog(ModalScreen[Path | None]):
         except OSError as exc:
             self._show_error(exporting.error_message(exc, path))
             return
-        error.display = False
+        error.remove_class("-shown")
         self.dismiss(written)
 
     def _show_error(self, message: str) -> None:
         error = self.query_one("#export-error", Static)
         error.update(Text("✗ " + message))
-        error.display = True
+        error.add_class("-shown")
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

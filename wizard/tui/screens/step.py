@@ -14,7 +14,7 @@ from textual.widgets import Button, Footer, Input, Markdown, Static
 
 from wizard.fields import MUST_CONFIRM, REQUIRED, RawAnswer, validate
 from wizard.flow.conditions import Answer, evaluate
-from wizard.flow.model import Check, CheckLevel, Note, Step
+from wizard.flow.model import Check, CheckLevel, Note, Step, condition_fields
 from wizard.safety import check_url
 from wizard.session import REVIEW
 from wizard.tui.editors import FieldContext, FieldEditor, initial_raw
@@ -72,6 +72,10 @@ class StepScreen(WizardScreen):
         self._editors: list[FieldEditor] = []
         self._notes: list[tuple[Note, Static]] = []
         self._acknowledged: tuple[tuple[str, str], ...] | None = None
+        # the answers this step's conditions read: only a change to one of them can show or hide something
+        conditions = [f.when for f in step.fields] + [o.when for f in step.fields for o in f.options]
+        conditions += [n.when for n in (*step.tips, *step.warnings)]
+        self._watched = {name for cond in conditions for name in condition_fields(cond)}
 
     # --- building ---------------------------------------------------------------------
 
@@ -128,8 +132,6 @@ class StepScreen(WizardScreen):
         return hanging(mark, flow_text(note.text, self.renderer, self.value_of), style="bold")
 
     def on_mount(self) -> None:
-        stop = self.query_one("#stop-box", Static)
-        stop.display = False
         self._refresh_visibility()
         if self._show_errors:
             result = self.session.validate_step(self.step, {e.field.id: e.raw() for e in self._editors})
@@ -171,11 +173,13 @@ class StepScreen(WizardScreen):
         pending = self._pending()
         shown = {f.id for f in session.visible_fields(self.step, pending)}
         for editor in self._editors:
-            editor.display = editor.field.id in shown
+            if editor.display != (editor.field.id in shown):
+                editor.display = editor.field.id in shown
         scope = session.effective()
         scope.update({k: v for k, v in pending.items() if v is not None})
         for note, widget in self._notes:
-            widget.display = evaluate(note.when, scope, session.today)
+            if note.when is not None and widget.display != evaluate(note.when, scope, session.today):
+                widget.display = not widget.display
 
     @on(FieldEditor.Changed)
     def _field_changed(self, event: FieldEditor.Changed) -> None:
@@ -186,8 +190,9 @@ class StepScreen(WizardScreen):
             verdict = validate(editor.field, raw, self.session.today)
             if verdict.error is None:
                 editor.set_messages(None, verdict.warning if editor.warning else None)
-        self._refresh_visibility()
-        self.query_one("#stop-box", Static).display = False
+        if editor.field.id in self._watched:
+            self._refresh_visibility()
+        self.query_one("#stop-box", Static).remove_class("-shown")
 
     def _record(self, editor: FieldEditor, raw: RawAnswer) -> None:
         """Keep what was typed (as a draft) and the value when it is valid, then ask for a save."""
@@ -277,7 +282,7 @@ class StepScreen(WizardScreen):
         back = display_of("back", STEP)
         text.append(self.t(f"您可以修改本页的内容，或按 {back} 回到前面的步骤修改答案。"))
         box.update(text)
-        box.display = True
+        box.add_class("-shown")
         box.scroll_visible(animate=False)
         self.notify(self.t("根据您的回答，现在还不能继续，请看页面下方的说明。"), severity="error", markup=False)
 

@@ -17,6 +17,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import App
 
+from wizard.render import PLAIN, TextRenderer
 from wizard.safety import check_url
 from wizard.tui.screens.dialogs import ConfirmDialog, NoticeDialog
 from wizard.tui.text import plain
@@ -25,27 +26,29 @@ from wizard.tui.text import plain
 def follow_link(app: App[Any], url: str) -> None:
     """Ask, then open an official link; explain and refuse anything else."""
     verdict = check_url(url)
+    renderer = getattr(app, "renderer", None)
+    t = renderer.ui if isinstance(renderer, TextRenderer) else PLAIN.ui
     if verdict.ok and verdict.official and verdict.host and not url.startswith("-"):
         body = Text()
-        body.append("即将在浏览器中打开官方网站：\n\n")
+        body.append(t("即将在浏览器中打开官方网站：") + "\n\n")
         body.append_text(plain(verdict.host, "bold"))
-        body.append("\n\n完整网址：\n")
+        body.append("\n\n" + t("完整网址：") + "\n")
         body.append_text(plain(url, multiline=False))
-        body.append("\n\n请核对网址；12315 不会向您要钱、银行卡号或验证码。")
+        body.append("\n\n" + t("请核对网址；12315 不会向您要钱、银行卡号或验证码。"))
 
         def answered(yes: bool | None) -> None:
             if yes:
                 open_in_browser(app, url)
 
-        app.push_screen(ConfirmDialog("打开官方网页？", body, yes="打开", no="不打开"), answered)
+        app.push_screen(ConfirmDialog(t("打开官方网页？"), body, yes=t("打开"), no=t("不打开")), answered)
         return
     body = Text()
-    body.append("为了安全，本向导不会打开这个链接：\n\n")
+    body.append(t("为了安全，本向导不会打开这个链接：") + "\n\n")
     body.append_text(plain(url, "bold", multiline=False))
-    body.append("\n\n原因：")
-    body.append_text(plain(verdict.reason or "这不是 12315 或政府官方网站"))
-    body.append("\n\n如果确实需要访问，请自己核对网址后手动输入。")
-    app.push_screen(NoticeDialog("这个链接不会被打开", body, warning=True))
+    body.append("\n\n" + t("原因："))
+    body.append_text(plain(t(verdict.reason or "这不是 12315 或政府官方网站")))
+    body.append("\n\n" + t("如果确实需要访问，请自己核对网址后手动输入。"))
+    app.push_screen(NoticeDialog(t("这个链接不会被打开"), body, warning=True))
 
 
 def open_in_browser(app: App[Any], url: str) -> None:

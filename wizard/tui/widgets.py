@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from wizard.session import CHECKLIST, REVIEW, Session
 from wizard.tui.text import flow_text
@@ -105,3 +105,18 @@ class StepList(Static):
             style = "bold reverse" if here else "" if done else "dim"
             grid.add_row(Text(mark, style=style), Text(renderer.ui(name), style=style))
         return grid
+
+
+class WizardFooter(Footer):
+    """The Footer, compact, with the key descriptions in the reader's script."""
+
+    def __init__(self) -> None:
+        super().__init__(compact=True)
+
+    def compose(self) -> ComposeResult:
+        convert = getattr(self.app, "renderer", None)
+        for widget in super().compose():
+            description = getattr(widget, "description", None)
+            if convert is not None and isinstance(description, str) and description:
+                widget.description = convert.ui(description)  # type: ignore[attr-defined]
+            yield widget

@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from wizard.checklist import Checklist
-from wizard.render import TextRenderer
+from wizard.render import PLAIN, TextRenderer
 from wizard.tui import exporting
 from wizard.tui.choices import ChoiceList
 
@@ -50,21 +50,21 @@ class ExportDialog(ModalScreen[Path | None]):
     def compose(self) -> ComposeResult:
         default = exporting.default_path(self._checklist.flow_id, self._format, self._now, self._cwd)
         with Vertical(classes="dialog export-dialog"):
-            yield Static(Text("导出清单"), classes="dialog-title")
-            yield Static(Text("保存到（可以修改文件名或文件夹）："), classes="field-label")
+            yield Static(Text(self._t("导出清单")), classes="dialog-title")
+            yield Static(Text(self._t("保存到（可以修改文件名或文件夹）：")), classes="field-label")
             yield Input(str(default), id="export-path")
-            yield Static(Text("格式："), classes="field-label")
+            yield Static(Text(self._t("格式：")), classes="field-label")
             yield ChoiceList(
-                [(key, Text(label)) for key, label in FORMAT_LABELS.items()],
+                [(key, Text(self._t(label))) for key, label in FORMAT_LABELS.items()],
                 multiple=False,
                 selected=[self._format],
                 id="export-format",
             )
-            yield Static(Text("文件里有您填写的个人信息，请妥善保管。"), classes="field-help")
+            yield Static(Text(self._t("文件里有您填写的个人信息，请妥善保管。")), classes="field-help")
             yield Static("", id="export-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(Text("保存"), variant="primary", id="save")
-                yield Button(Text("取消"), id="cancel")
+                yield Button(Text(self._t("保存")), variant="primary", id="save")
+                yield Button(Text(self._t("取消")), id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#export-path", Input).focus()
@@ -86,7 +86,7 @@ class ExportDialog(ModalScreen[Path | None]):
         error = self.query_one("#export-error", Static)
         raw = self.query_one("#export-path", Input).value.strip()
         if not raw:
-            self._show_error("请输入文件名。")
+            self._show_error(self._t("请输入文件名。"))
             return
         path = Path(raw).expanduser()
         if not path.is_absolute():
@@ -102,10 +102,13 @@ class ExportDialog(ModalScreen[Path | None]):
         try:
             written = exporting.write(path, content)
         except OSError as exc:
-            self._show_error(exporting.error_message(exc, path))
+            self._show_error(exporting.error_message(exc, path))  # not converted: it holds the path
             return
         error.remove_class("-shown")
         self.dismiss(written)
+
+    def _t(self, s: str) -> str:
+        return (self._renderer or PLAIN).ui(s)
 
     def _show_error(self, message: str) -> None:
         error = self.query_one("#export-error", Static)

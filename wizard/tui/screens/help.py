@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from wizard.render import TextRenderer
 from wizard.tui.keys import BUILTIN_KEYS, CHECKLIST, GLOBAL, KEYS, REVIEW, STEP
+from wizard.tui.widgets import WizardFooter
 
 ABOUT = (
     "本向导一步一步带您准备在全国12315平台（www.12315.cn）投诉所需的信息，"
@@ -57,7 +58,7 @@ class HelpScreen(ModalScreen[None]):
             with VerticalScroll(id="help-body"):
                 yield Static(Text(self._renderer.ui(ABOUT)), classes="hint")
                 yield Static(key_table(self._renderer), id="key-table")
-        yield Footer(compact=True)
+        yield WizardFooter()
 
     def on_mount(self) -> None:
         self.query_one("#help-body", VerticalScroll).focus()

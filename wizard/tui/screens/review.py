@@ -6,7 +6,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from wizard.fields import display_value
 from wizard.flow.conditions import Answer
@@ -15,7 +15,7 @@ from wizard.session import CHECKLIST, StepResult
 from wizard.tui.keys import REVIEW, bindings
 from wizard.tui.screens.base import WizardScreen
 from wizard.tui.text import MISSING_STYLE, flow_text, plain
-from wizard.tui.widgets import StepList, TopBar
+from wizard.tui.widgets import StepList, TopBar, WizardFooter
 
 NOT_PROVIDED = "未填写"
 
@@ -61,7 +61,7 @@ class ReviewScreen(WizardScreen):
                 with Horizontal(classes="nav"):
                     yield Button(Text(self.t("上一步")), id="back")
                     yield Button(Text(self.t("答案无误，生成清单")), id="next", variant="primary")
-        yield Footer(compact=True)
+        yield WizardFooter()
 
     def _checks(self) -> ComposeResult:
         for check in self.session.fired_checks():

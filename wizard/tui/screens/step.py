@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Input, Markdown, Static
+from textual.widgets import Button, Input, Markdown, Static
 
 from wizard.fields import MUST_CONFIRM, REQUIRED, RawAnswer, validate
 from wizard.flow.conditions import Answer, evaluate
@@ -22,7 +22,7 @@ from wizard.tui.keys import STEP, bindings, display_of
 from wizard.tui.links import follow_link
 from wizard.tui.screens.base import WizardScreen
 from wizard.tui.text import flow_text, hanging, markdown_body, plain
-from wizard.tui.widgets import StepList, TopBar
+from wizard.tui.widgets import StepList, TopBar, WizardFooter
 
 
 class PageScroll(VerticalScroll):
@@ -118,7 +118,7 @@ class StepScreen(WizardScreen):
                 with Horizontal(classes="nav"):
                     yield Button(Text(self.t("上一步")), id="back")
                     yield Button(Text(self.t("下一步")), id="next", variant="primary")
-        yield Footer(compact=True)
+        yield WizardFooter()
 
     def _link_line(self, url: str) -> Text:
         verdict = check_url(url)

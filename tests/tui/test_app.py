@@ -265,6 +265,7 @@ class FakeStore:
     def __init__(self, saved: Session | None = None, *, fail: bool = False) -> None:
         self.saved_session = saved
         self.saves: list[dict[str, Any]] = []
+        self.erased: list[str] = []
         self.fail = fail
 
     def startup(self) -> list[str]:
@@ -281,6 +282,10 @@ class FakeStore:
 
     def new_session_id(self) -> str:
         return "s-new"
+
+    def erase(self, session_id: str) -> bool:
+        self.erased.append(session_id)
+        return True
 
     def save(self, session: Session, session_id: str) -> FakeResult:
         self.saves.append(
@@ -448,3 +453,31 @@ async def test_ctrl_c_says_how_to_quit_in_chinese() -> None:
         await pilot.press("ctrl+c")
         assert any("Ctrl+Q" in n.message and "退出" in n.message for n in app._notifications)
         assert app.is_running
+
+
+async def test_finish_and_erase_deletes_the_saved_session_after_confirmation() -> None:
+    from wizard.tui.screens.checklist import ChecklistScreen
+
+    store = FakeStore()
+    app = make_app(store=store, resume="fresh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        preload(app, ALL_FIELDS_ANSWERS)
+        app.go("__checklist__")
+        await pilot.pause()
+        assert isinstance(app.screen, ChecklistScreen)
+        app.screen.query_one("#erase").press()
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "您还没有导出清单" in screen_text(app)
+        await pilot.press("enter")  # the focus starts on 「取消」 for a dangerous action
+        await pilot.pause()
+        assert store.erased == []
+        app.screen.query_one("#erase").press()
+        await pilot.pause()
+        await pilot.press("shift+tab", "enter")  # 「删除记录」, left of 「取消」
+        await pilot.pause()
+        assert store.erased == ["s-new"]
+        saves = len(store.saves)
+        app.save_now()
+        await app.action_quit()
+        assert len(store.saves) == saves, "nothing is saved again after erasing"

@@ -35,11 +35,7 @@ from wizard.tui import saving
 from wizard.tui.commands import StepCommands
 from wizard.tui.keys import GLOBAL, bindings
 from wizard.tui.screens.base import WizardScreen
-from wizard.tui.screens.checklist import ChecklistScreen
 from wizard.tui.screens.dialogs import ChoiceDialog, ConfirmDialog, PickerDialog
-from wizard.tui.screens.export import ExportDialog
-from wizard.tui.screens.help import HelpScreen
-from wizard.tui.screens.review import ReviewScreen
 from wizard.tui.screens.step import StepScreen
 from wizard.tui.text import plain
 
@@ -101,6 +97,7 @@ class WizardApp(App[int]):
         self._save_timer: Timer | None = None
         self.watcher: Any = None
         self.page_is_stale = False  # rebuild the page when the dialog on top of it closes
+        self.exported_to: Path | None = None
         self.exit_code = 0
 
     # --- session ----------------------------------------------------------------------------
@@ -219,8 +216,12 @@ class WizardApp(App[int]):
         screen: Screen[None]
         step = session.flow.step(session.position)
         if session.position == REVIEW:
+            from wizard.tui.screens.review import ReviewScreen  # imported when first shown: a faster start
+
             screen = ReviewScreen()
         elif session.position == CHECKLIST:
+            from wizard.tui.screens.checklist import ChecklistScreen
+
             screen = ChecklistScreen()
         elif step is not None:
             screen = StepScreen(step, focus_field=focus_field, changing=changing, show_errors=show_errors)
@@ -327,6 +328,41 @@ class WizardApp(App[int]):
 
         self.push_screen(ConfirmDialog("没有保存，仍然退出？", body, yes="仍然退出", no="留下", danger=True), answered)
 
+    def action_finish_and_erase(self) -> None:
+        """「完成并删除记录」: delete the saved session (after the user has exported or confirmed)."""
+        if self.store is None or self.session_id is None:
+            self.notify(self.renderer.ui("没有保存的记录需要删除。"), markup=False)
+            return
+        exported = self.exported_to is not None
+        body = Text(
+            self.renderer.ui(
+                "将删除这台电脑上保存的填写记录，删除后无法恢复。"
+                + ("清单已经导出。" if exported else "您还没有导出清单：删除前可以先按 E 导出。")
+            )
+        )
+
+        def answered(erase: bool | None) -> None:
+            if not erase or self.store is None or self.session_id is None:
+                return
+            erased = saving.erase(self.store, self.session_id)
+            if erased:
+                self.session_id = None  # nothing is saved any more from now on
+                self.save_status = (self.renderer.ui("记录已删除"), True)
+                self.notify(
+                    self.renderer.ui("已删除保存的填写记录。现在可以按 Ctrl+Q 退出。"), timeout=10, markup=False
+                )
+            else:
+                self.notify(self.renderer.ui("没能删除保存的记录，请稍后再试。"), severity="warning", markup=False)
+
+        dialog = ConfirmDialog(
+            self.renderer.ui("完成并删除记录？"),
+            body,
+            yes=self.renderer.ui("删除记录"),
+            no=self.renderer.ui("取消"),
+            danger=True,
+        )
+        self.push_screen(dialog, answered)
+
     def action_help_quit(self) -> None:
         """Ctrl+C (reflex to quit; it copies in text boxes): say how to quit, in Chinese."""
         self.notify(self.renderer.ui("要退出吗？请按 Ctrl+Q：会先保存，下次可以接着填。"), markup=False)
@@ -376,6 +412,8 @@ class WizardApp(App[int]):
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
 
     def action_help(self) -> None:
+        from wizard.tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.renderer))
 
@@ -389,11 +427,16 @@ class WizardApp(App[int]):
         def done(path: Path | None) -> None:
             if path is None:
                 return
+            self.exported_to = path
             self.notify(f"清单已导出到：{path}", timeout=12, markup=False)
+            from wizard.tui.screens.checklist import ChecklistScreen
+
             if isinstance(self.screen, ChecklistScreen):
                 self.screen.exported(path)
 
         session = self.session
+        from wizard.tui.screens.export import ExportDialog
+
         dialog = ExportDialog(
             checklist,
             self.clock(),
@@ -416,6 +459,8 @@ class WizardApp(App[int]):
             )
         yield SystemCommand("切换浅色 / 深色", "切换界面的深浅色主题", self.action_toggle_theme)
         yield SystemCommand("选择配色主题", "从 Textual 的主题中选择", self.action_change_theme)
+        if self.store is not None and self.session_id is not None:
+            yield SystemCommand("完成并删除记录", "删除这台电脑上保存的填写记录", self.action_finish_and_erase)
         yield SystemCommand("帮助：按键说明", "显示全部按键", self.action_help)
         yield SystemCommand("保存并退出", "保存填写的内容并退出（下次可以接着填）", self.action_quit)
 

@@ -47,6 +47,8 @@ class StoreLike(Protocol):
 
     def save(self, session: Session, session_id: str) -> Any: ...
 
+    def erase(self, session_id: str) -> bool: ...
+
 
 @dataclass(frozen=True)
 class SaveStatus:
@@ -81,3 +83,11 @@ def save(store: StoreLike, session: Session, session_id: str) -> SaveStatus:
     when = getattr(result, "when", None)
     message = getattr(result, "message", None)
     return SaveStatus(ok, when if isinstance(when, datetime) else None, str(message) if message else None)
+
+
+def erase(store: StoreLike, session_id: str) -> bool:
+    """Delete the saved session; False (never an exception) when it could not be deleted."""
+    try:
+        return bool(store.erase(session_id))
+    except Exception:  # reported to the user as "not deleted"
+        return False

@@ -133,6 +133,8 @@ class ChecklistScreen(WizardScreen):
                 yield Button(Text(self.t("返回检查")), id="back")
                 yield Button(Text(self.t("复制")), id="copy")
                 yield Button(Text(self.t("导出清单")), id="export", variant="primary")
+                if self.wizard.store is not None and self.wizard.session_id is not None:
+                    yield Button(Text(self.t("完成并删除记录")), id="erase", variant="error")
         with Vertical(id="copy-box"):
             yield Static(Text(self.t(COPY_NOTICE)), id="copy-notice")
             yield TextArea("", read_only=True, soft_wrap=True, id="copy-text")
@@ -257,6 +259,10 @@ class ChecklistScreen(WizardScreen):
         status.update(Text.assemble(self.t("✓ 已导出到："), plain(str(path), "bold", multiline=False)))
         status.add_class("-shown")
         status.scroll_visible(animate=False)
+
+    @on(Button.Pressed, "#erase")
+    def _erase_pressed(self) -> None:
+        self.wizard.action_finish_and_erase()
 
     @on(Button.Pressed, "#back")
     def _back_pressed(self) -> None:

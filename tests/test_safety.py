@@ -158,9 +158,7 @@ def test_clean_text_output_is_safe_and_idempotent(s: str, multiline: bool) -> No
     assert is_clean(clean_text(s))
 
 
-_DANGEROUS = st.sampled_from(
-    sorted(BIDI_CONTROLS | INVISIBLE | {ZWJ, "\x1b", "\x9b", "\x07", "\r", "\u2028", "\x00"})
-)
+_DANGEROUS = st.sampled_from(sorted(BIDI_CONTROLS | INVISIBLE | {ZWJ, "\x1b", "\x9b", "\x07", "\r", "\u2028", "\x00"}))
 
 
 @given(st.lists(st.one_of(st.text(max_size=3), _DANGEROUS, st.just("👨"))).map("".join))

@@ -481,3 +481,37 @@ async def test_finish_and_erase_deletes_the_saved_session_after_confirmation() -
         app.save_now()
         await app.action_quit()
         assert len(store.saves) == saves, "nothing is saved again after erasing"
+
+
+async def test_starting_in_traditional_shows_the_first_page_converted(monkeypatch: pytest.MonkeyPatch) -> None:
+    pages: list[str] = []
+    monkeypatch.setattr(
+        "wizard.tui.app.renderer_for", lambda script: TextRenderer(lambda s: s.replace("说", "說").replace("么", "麼"))
+    )
+    app = make_app(script="zh-TW")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        pages = [type(s).__name__ for s in app.screen_stack]
+        assert pages.count("StepScreen") == 1
+        assert "先說說发生了什麼" in screen_text(app)
+        assert app.session.script == "zh-TW"
+
+
+async def test_a_broken_converter_leaves_the_wizard_in_simplified(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(script: str) -> TextRenderer:
+        raise RuntimeError("no dictionary")
+
+    monkeypatch.setattr("wizard.tui.app.renderer_for", broken)
+    app = make_app(script="zh-HK")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "先说说发生了什么" in screen_text(app)
+        assert any("无法切换到香港繁體" in n.message for n in app._notifications)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running

@@ -196,9 +196,12 @@ class WizardApp(App[int]):
         self._session = session
         if session.script not in SCRIPTS:
             session.script = self.script
-        self.go(session.position)
-        if session.script != "zh-Hans":
-            self._load_renderer(session.script)
+        if session.script == "zh-Hans":
+            self.go(session.position)
+        else:
+            # the first page is shown once its script is ready (~0.1 s), so that it does not
+            # appear in Simplified first and change under the reader's eyes
+            self._load_renderer(session.script, announce=False)
 
     # --- moving -----------------------------------------------------------------------------
 
@@ -389,18 +392,29 @@ class WizardApp(App[int]):
             return
         self._load_renderer(script)
 
-    @work(thread=True, exclusive=True, group="script")
-    def _load_renderer(self, script: str) -> None:
-        renderer = renderer_for(script)
-        self.call_from_thread(self._apply_renderer, script, renderer)
+    @work(thread=True, exclusive=True, group="script", exit_on_error=False)
+    def _load_renderer(self, script: str, announce: bool = True) -> None:
+        try:
+            renderer = renderer_for(script)
+        except Exception as exc:  # OpenCC missing or broken: keep reading in Simplified, and say so
+            self.call_from_thread(self._renderer_failed, script, str(exc))
+            return
+        self.call_from_thread(self._apply_renderer, script, renderer, announce)
 
-    def _apply_renderer(self, script: str, renderer: TextRenderer) -> None:
+    def _renderer_failed(self, script: str, reason: str) -> None:
+        self.notify(f"无法切换到{SCRIPT_NAMES[script]}，继续使用简体：{reason}", severity="warning", markup=False)
+        if self._session is not None and not any(isinstance(s, WizardScreen) for s in self.screen_stack):
+            self._session.script = "zh-Hans"
+            self.go(self._session.position)
+
+    def _apply_renderer(self, script: str, renderer: TextRenderer, announce: bool = True) -> None:
         self.renderer = renderer
         self.script = script
         if self._session is not None:
             self._session.script = script
             self.rerender()
-        self.notify(renderer.ui(f"文字：{SCRIPT_NAMES[script]}"), markup=False, timeout=3)
+        if announce:
+            self.notify(renderer.ui(f"文字：{SCRIPT_NAMES[script]}"), markup=False, timeout=3)
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):

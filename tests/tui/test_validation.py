@@ -15,9 +15,8 @@ async def _at(app: WizardApp, pilot: object, step_id: str) -> None:
 
 
 def _error_line(app: WizardApp, field_id: str) -> str:
-    ed = editor(app, field_id)
-    line = ed.query_one(".field-error", Static)
-    return str(line.render()) if line.display else ""
+    lines = list(editor(app, field_id).query(".field-error").results(Static))
+    return str(lines[0].render()) if lines and lines[0].display else ""
 
 
 # (step, field, bad value, expected error words, good value, stored value)
@@ -142,7 +141,7 @@ async def test_uscc_check_digit_warns_and_a_second_next_proceeds() -> None:
         await type_into(pilot, "merchant_uscc", "91110000600037341X")
         await next_step(pilot)
         assert app.session.position == "merchant", "the first Next shows the warning"
-        warning = editor(app, "merchant_uscc").query_one(".field-warning", Static)
+        warning = editor(app, "merchant_uscc").query_one(".field-warning", Static)  # mounted when first needed
         assert warning.display and "校验位不符" in str(warning.render())
         await next_step(pilot)
         assert app.session.position == "purchase", "a warning does not block"

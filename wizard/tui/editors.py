@@ -243,8 +243,7 @@ class FieldEditor(Vertical):
         yield self._control.widget
         if f.max_length is not None and f.type in (FieldType.TEXT, FieldType.TEXTAREA):
             yield Static(self._count_text(), classes="field-counter")
-        yield Static("", classes="field-error")  # hidden by the stylesheet until it has a message
-        yield Static("", classes="field-warning")
+        # the error and warning lines are mounted when first needed (fewer widgets per page)
 
     # --- focus: a mark beside the label (visible without colour), and the whole field in view ----
 
@@ -322,12 +321,16 @@ class FieldEditor(Vertical):
 
     def _show_messages(self) -> None:
         renderer = self._ctx.renderer
-        error = self.query_one(".field-error", Static)
-        warning = self.query_one(".field-warning", Static)
-        error.update(Text("✗ " + renderer.ui(self._error)) if self._error else "")
-        error.set_class(bool(self._error), "-shown")
-        warning.update(Text("⚠ " + renderer.ui(self._warning)) if self._warning else "")
-        warning.set_class(bool(self._warning), "-shown")
+        for kind, mark, message in (("field-error", "✗ ", self._error), ("field-warning", "⚠ ", self._warning)):
+            found = self.query(f".{kind}").results(Static)
+            line = next(iter(found), None)
+            if line is None:
+                if not message:
+                    continue
+                line = Static("", classes=kind)
+                self.mount(line)
+            line.update(Text(mark + renderer.ui(message)) if message else "")
+            line.set_class(bool(message), "-shown")
         self.set_class(bool(self._error), "-invalid")
         self.set_class(bool(self._warning) and not self._error, "-warned")
         self._update_counter()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Footer, Static
+from textual.events import Click
+from textual.screen import Screen
+from textual.widgets import Static
 
 from wizard.session import CHECKLIST, REVIEW, Session
 from wizard.tui.text import flow_text
@@ -107,16 +110,69 @@ class StepList(Static):
         return grid
 
 
-class WizardFooter(Footer):
-    """The Footer, compact, with the key descriptions in the reader's script."""
+class KeyBar(Static):
+    """The bottom line: the keys that work here (Textual's ``Footer``, made lighter).
+
+    One widget instead of one per key, so that a page change styles a few
+    nodes less; the descriptions are shown in the reader's script, and a
+    click on a key presses it.
+    """
+
+    DEFAULT_CLASSES = "key-bar"
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"key-bar--key", "key-bar--description"}
 
     def __init__(self) -> None:
-        super().__init__(compact=True)
+        super().__init__("", markup=False)
 
-    def compose(self) -> ComposeResult:
-        convert = getattr(self.app, "renderer", None)
-        for widget in super().compose():
-            description = getattr(widget, "description", None)
-            if convert is not None and isinstance(description, str) and description:
-                widget.description = convert.ui(description)  # type: ignore[attr-defined]
-            yield widget
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self._show()
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen[object]) -> None:
+        if self.is_attached and screen is self.screen:
+            self._show()
+
+    def _show(self) -> None:
+        renderer = getattr(self.app, "renderer", None)
+        convert = renderer.ui if renderer is not None else (lambda s: s)
+        key_style = self.get_component_rich_style("key-bar--key")
+        description_style = self.get_component_rich_style("key-bar--description")
+        seen: set[str] = set()
+        left = Text(no_wrap=True, overflow="ellipsis", end="")
+        palette: Text | None = None
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            if binding.action in ("command_palette", "app.command_palette"):
+                palette = self._item(key, binding.key_display or key, convert("命令"), key_style, description_style)
+                continue
+            if not binding.show or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            display = binding.key_display or self.app.get_key_display(binding)
+            if left:
+                left.append("  ")
+            left.append_text(self._item(key, display, convert(binding.description), key_style, description_style))
+        if palette is not None:
+            width = self.size.width or self.app.size.width
+            gap = max(2, width - left.cell_len - palette.cell_len)
+            left.append(" " * gap)
+            left.append_text(palette)
+        self.update(left)
+
+    @staticmethod
+    def _item(key: str, display: str, description: str, key_style: Style, description_style: Style) -> Text:
+        item = Text()
+        item.append(display, key_style + Style(meta={"key": key}))
+        item.append(" " + description, description_style + Style(meta={"key": key}))
+        return item
+
+    def on_resize(self) -> None:
+        self._show()
+
+    def on_click(self, event: Click) -> None:
+        key = event.style.meta.get("key") if event.style else None
+        if isinstance(key, str):
+            self.app.simulate_key(key)

@@ -24,7 +24,7 @@ from wizard.tui.keys import CHECKLIST, bindings, display_of
 from wizard.tui.links import follow_link
 from wizard.tui.screens.base import WizardScreen
 from wizard.tui.text import flow_text, plain
-from wizard.tui.widgets import TopBar, WizardFooter
+from wizard.tui.widgets import KeyBar, TopBar
 
 PREVIEW_CHARS = 120
 COPY_NOTICE = "已尝试复制到剪贴板；如果没有成功，请在下方选中文字手动复制"
@@ -138,7 +138,7 @@ class ChecklistScreen(WizardScreen):
         with Vertical(id="copy-box"):
             yield Static(Text(self.t(COPY_NOTICE)), id="copy-notice")
             yield TextArea("", read_only=True, soft_wrap=True, id="copy-text")
-        yield WizardFooter()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(ChecklistView).focus(scroll_visible=False)

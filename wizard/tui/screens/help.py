@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from wizard.render import TextRenderer
 from wizard.tui.keys import BUILTIN_KEYS, CHECKLIST, GLOBAL, KEYS, REVIEW, STEP
-from wizard.tui.widgets import WizardFooter
+from wizard.tui.widgets import KeyBar
 
 ABOUT = (
     "本向导一步一步带您准备在全国12315平台（www.12315.cn）投诉所需的信息，"
@@ -58,7 +58,7 @@ class HelpScreen(ModalScreen[None]):
             with VerticalScroll(id="help-body"):
                 yield Static(Text(self._renderer.ui(ABOUT)), classes="hint")
                 yield Static(key_table(self._renderer), id="key-table")
-        yield WizardFooter()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#help-body", VerticalScroll).focus()

@@ -15,7 +15,7 @@ from wizard.session import CHECKLIST, StepResult
 from wizard.tui.keys import REVIEW, bindings
 from wizard.tui.screens.base import WizardScreen
 from wizard.tui.text import MISSING_STYLE, flow_text, plain
-from wizard.tui.widgets import StepList, TopBar, WizardFooter
+from wizard.tui.widgets import KeyBar, StepList, TopBar
 
 NOT_PROVIDED = "未填写"
 
@@ -61,7 +61,7 @@ class ReviewScreen(WizardScreen):
                 with Horizontal(classes="nav"):
                     yield Button(Text(self.t("上一步")), id="back")
                     yield Button(Text(self.t("答案无误，生成清单")), id="next", variant="primary")
-        yield WizardFooter()
+        yield KeyBar()
 
     def _checks(self) -> ComposeResult:
         for check in self.session.fired_checks():

@@ -22,7 +22,7 @@ from wizard.tui.keys import STEP, bindings, display_of
 from wizard.tui.links import follow_link
 from wizard.tui.screens.base import WizardScreen
 from wizard.tui.text import flow_text, hanging, markdown_body, plain
-from wizard.tui.widgets import StepList, TopBar, WizardFooter
+from wizard.tui.widgets import KeyBar, StepList, TopBar
 
 
 class PageScroll(VerticalScroll):
@@ -118,7 +118,7 @@ class StepScreen(WizardScreen):
                 with Horizontal(classes="nav"):
                     yield Button(Text(self.t("上一步")), id="back")
                     yield Button(Text(self.t("下一步")), id="next", variant="primary")
-        yield WizardFooter()
+        yield KeyBar()
 
     def _link_line(self, url: str) -> Text:
         verdict = check_url(url)

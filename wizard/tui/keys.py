@@ -76,7 +76,7 @@ KEYS: tuple[KeySpec, ...] = (
 
 #: Keys provided by Textual itself, listed in the help screen and the README.
 BUILTIN_KEYS: tuple[tuple[str, str], ...] = (
-    ("Tab / Shift+Tab", "在输入框、选项和按钮之间移动"),
+    ("Tab / Shift+Tab", "每一步先显示说明：按 Tab 开始填写；之后在输入框、选项和按钮之间移动"),
     ("↑ ↓", "在选项之间移动"),
     ("空格 / Enter", "勾选或取消选项；按下按钮"),
     ("Enter", "在单行输入框里：跳到下一项（最后一项时进入下一步）"),

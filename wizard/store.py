@@ -56,6 +56,7 @@ import builtins
 import contextlib
 import errno
 import fcntl
+import json
 import os
 import re
 import secrets
@@ -263,6 +264,8 @@ class Store:
         self.pending_notices: builtins.list[str] = []
         self._created: dict[str, datetime] = {}
         self._labels: dict[str, dict[str, str]] = {}
+        #: Per session: ids of stale answers the user has been told about (see :meth:`restore`).
+        self._notified: dict[str, frozenset[str]] = {}
         self._root_problem: str | None = None
         self._prepare_root()
 
@@ -532,6 +535,7 @@ class Store:
 
         answers: dict[str, Answer] = {}
         stale: builtins.list[str] = []
+        stale_ids: set[str] = set()
         rejected: builtins.list[str] = []
         drafts: dict[str, str] = {}
         for key, raw in record.answers.items():
@@ -540,7 +544,9 @@ class Store:
             f = flow.field(key)
             if f is None:
                 answers[key] = raw
-                stale.append(_label_of(record, key))
+                stale_ids.add(key)
+                if key not in record.stale_notified:  # listed once: not again at a later resume
+                    stale.append(_label_of(record, key))
                 continue
             verdict = validate(f, raw, today)
             if verdict.value is not None:
@@ -577,7 +583,39 @@ class Store:
             notes.append(f"这些回答已不适用于新版流程：{'、'.join(stale)}；它们仍保存在记录中，直到您删除这份记录。")
         self._created[saved.session_id] = record.created
         self._labels[saved.session_id] = dict(record.labels)
+        notified = frozenset(stale_ids)
+        self._notified[saved.session_id] = notified
+        if notified != record.stale_notified:
+            self._remember_notified(saved.session_id, notified)
         return session, notes
+
+    def _remember_notified(self, session_id: str, notified: frozenset[str]) -> None:
+        """Write ``stale_notified`` into the session file at once, nothing else changed.
+
+        So the notice is not repeated even if the app is killed before its next
+        save. Best effort: on failure the next :meth:`save` writes it.
+        """
+        name = f"{session_id}{SUFFIX}"
+        try:
+            with self._dir() as dfd:
+                fd = os.open(name, os.O_RDONLY | _O_NOFOLLOW | _O_CLOEXEC | os.O_NONBLOCK, dir_fd=dfd)
+                try:
+                    if not stat.S_ISREG(os.fstat(fd).st_mode):
+                        return
+                    data = os.read(fd, MAX_FILE_BYTES + 1)
+                finally:
+                    os.close(fd)
+                record, _ = record_from_bytes(data, session_id)
+                if record is None:
+                    return  # changed under us and no longer usable: leave it for the next read
+                obj = json.loads(data.decode("utf-8"))
+                if notified:
+                    obj["stale_notified"] = sorted(notified)
+                else:
+                    obj.pop("stale_notified", None)
+                self._write_atomic(dfd, name, dumps(obj))
+        except (OSError, ValueError):
+            pass
 
     # --- saving and erasing ------------------------------------------------------------------
 
@@ -596,7 +634,12 @@ class Store:
         created = self._created.setdefault(session_id, when)
         try:
             obj = session_to_dict(
-                session, session_id, created=created, updated=when, extra_labels=self._labels.get(session_id)
+                session,
+                session_id,
+                created=created,
+                updated=when,
+                extra_labels=self._labels.get(session_id),
+                stale_notified=self._notified.get(session_id, frozenset()),
             )
             data = dumps(obj)
         except (TypeError, ValueError):
@@ -648,6 +691,7 @@ class Store:
             return False
         self._created.pop(session_id, None)
         self._labels.pop(session_id, None)
+        self._notified.pop(session_id, None)
         try:
             with self._dir() as dfd:
                 done = _unlink(dfd, f"{session_id}{SUFFIX}")
@@ -666,6 +710,7 @@ class Store:
         count = 0
         self._created.clear()
         self._labels.clear()
+        self._notified.clear()
         try:
             with self._dir() as dfd:
                 for name in self._names(dfd):

@@ -18,8 +18,14 @@ A save file is one UTF-8 JSON object::
       "answers": {"merchant_name": "某某商店", "amount": "1280.00", "agree": true, "problems": ["质量问题"]},
       "labels": {"merchant_name": "商家名称", ...},   # field labels, to name answers of removed fields
       "drafts": {"phone": "1380013"},     # raw input not yet accepted
-      "ticked": ["purchase.0", ...]
+      "ticked": ["purchase.0", ...],
+      "stale_notified": ["old_field"]     # optional: answers of removed fields the user was told of
     }
+
+``stale_notified`` was added later without a new format number: it is optional
+(older files load without it) and names answers whose field is no longer in
+the flow and which the user has already been told about ("these answers no
+longer apply"), so that a later resume does not repeat the notice.
 
 :func:`session_to_dict` and :func:`dumps` write it; :func:`record_from_bytes`
 reads it back into a :class:`SessionRecord`, refusing anything that is not
@@ -37,7 +43,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -108,6 +114,7 @@ class SessionRecord:
     ticked: frozenset[str] = frozenset()
     labels: dict[str, str] = field(default_factory=dict)
     step_order: tuple[str, ...] = ()
+    stale_notified: frozenset[str] = frozenset()
 
 
 class _Bad(Exception):
@@ -143,11 +150,14 @@ def session_to_dict(
     created: datetime,
     updated: datetime,
     extra_labels: Mapping[str, str] | None = None,
+    stale_notified: Iterable[str] = (),
 ) -> dict[str, Any]:
     """The JSON object saved for ``session``.
 
     ``extra_labels`` names answers whose field is no longer in the flow
-    (remembered from the file they were restored from).
+    (remembered from the file they were restored from). ``stale_notified``:
+    ids of such answers the user has been told about; only ids still saved
+    as answers of fields no longer in the flow are written.
     """
     flow = session.flow
     # only keys and values the reader accepts, so that a save never produces a file it would refuse
@@ -171,7 +181,8 @@ def session_to_dict(
             for k, v in raw_drafts.items()
             if isinstance(k, str) and _ID_RE.match(k) and isinstance(v, str)
         }
-    return {
+    notified = sorted({k for k in stale_notified if k in answers and flow.field(k) is None})
+    obj: dict[str, Any] = {
         "format": FORMAT,
         "kind": KIND,
         "session_id": session_id,
@@ -189,6 +200,9 @@ def session_to_dict(
         "drafts": drafts,
         "ticked": sorted(session.ticked),
     }
+    if notified:
+        obj["stale_notified"] = notified
+    return obj
 
 
 def dumps(obj: Mapping[str, Any]) -> bytes:
@@ -333,6 +347,11 @@ def _record(obj: Any, session_id: str | None) -> SessionRecord:
         raise _Bad("文件格式不正确")
     step_order = tuple(s for s in order_raw if isinstance(s, str) and _ID_RE.match(s))
 
+    notified_raw = obj.get("stale_notified", [])  # optional: added after format 1 was first written
+    if not isinstance(notified_raw, list) or len(notified_raw) > _MAX_ITEMS:
+        raise _Bad("文件格式不正确")
+    stale_notified = frozenset(s for s in notified_raw if isinstance(s, str) and _ID_RE.match(s))
+
     return SessionRecord(
         session_id=sid,
         flow_id=_ident(obj, "flow_id", _FLOW_ID_RE),
@@ -348,6 +367,7 @@ def _record(obj: Any, session_id: str | None) -> SessionRecord:
         ticked=ticked,
         labels=labels,
         step_order=step_order,
+        stale_notified=stale_notified,
     )
 
 

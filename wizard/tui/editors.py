@@ -29,6 +29,7 @@ from wizard.flow.model import Field, FieldType, Option
 from wizard.render import TextRenderer
 from wizard.tui.choices import ChoiceList
 from wizard.tui.cleaninput import CleanInput, CleanTextArea
+from wizard.tui.suggest import SuggestLine
 from wizard.tui.text import Lookup, flow_text, plain
 from wizard.validators import count_chars
 
@@ -209,10 +210,26 @@ class FieldEditor(Vertical):
         self.last_raw: RawAnswer = None
         self._error: str | None = None
         self._warning: str | None = None
+        self._suggest: SuggestLine | None = None
+        if ctx.field.type in (FieldType.TEXT, FieldType.TEXTAREA):
+            # pasted on the site: offer the Simplified form; any text: offer a pinyin clean-up
+            self._suggest = SuggestLine(
+                read=self._text,
+                write=self._replace_text,
+                focus=lambda: self.focus_control(scroll=False),
+                renderer=ctx.renderer,
+                simplified=ctx.field.paste or ctx.field.type is FieldType.TEXTAREA,
+                script=lambda: str(getattr(self.app, "script", "zh-Hans")),
+            )
 
     @property
     def control_widget(self) -> Widget:
         return self._control.widget
+
+    @property
+    def suggestion(self) -> SuggestLine | None:
+        """The offer line under a text field (Simplified form, pinyin clean-up), if the field has one."""
+        return self._suggest
 
     @property
     def is_typed(self) -> bool:
@@ -243,6 +260,8 @@ class FieldEditor(Vertical):
         yield self._control.widget
         if f.max_length is not None and f.type in (FieldType.TEXT, FieldType.TEXTAREA):
             yield Static(self._count_text(), classes="field-counter")
+        if self._suggest is not None:
+            yield self._suggest
         # the error and warning lines are mounted when first needed (fewer widgets per page)
 
     # --- focus: a mark beside the label (visible without colour), and the whole field in view ----
@@ -263,6 +282,8 @@ class FieldEditor(Vertical):
 
     def on_mount(self) -> None:
         self.last_raw = self._control.read()
+        if self._suggest is not None and self._text().strip():
+            self._suggest.schedule()  # a restored draft may still deserve an offer
         if self._error or self._warning:
             self._show_messages()
 
@@ -270,6 +291,18 @@ class FieldEditor(Vertical):
 
     def raw(self) -> RawAnswer:
         return self._control.read()
+
+    def _text(self) -> str:
+        raw = self._control.read()
+        return raw if isinstance(raw, str) else ""
+
+    def _replace_text(self, text: str) -> None:
+        """Replace the whole text (an accepted offer), as an edit the user can undo."""
+        widget = self._control.widget
+        if isinstance(widget, TextArea):
+            widget.replace(text, (0, 0), widget.document.end)
+        elif isinstance(widget, Input):
+            widget.replace(text, 0, len(widget.value))
 
     def _count_text(self) -> Text:
         f = self.field
@@ -301,6 +334,8 @@ class FieldEditor(Vertical):
             return
         self.last_raw = raw
         self._update_counter()
+        if self._suggest is not None:
+            self._suggest.schedule()
         self.post_message(self.Changed(self))
 
     # --- messages ----------------------------------------------------------------------

@@ -15,9 +15,24 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.button import ButtonVariant
 from textual.widgets.option_list import Option
+
+from wizard.render import TextRenderer
+
+
+def _ui(screen: Widget, s: str) -> str:
+    """The dialog's own words (title, buttons, hint) in the reader's script; bodies are converted by callers.
+
+    Callers that already pass converted words get them back unchanged (converting
+    Traditional text again is a no-op); those that pass Simplified (the quit and
+    resume questions) are converted here. Bodies may hold paths and links, so
+    they are never touched.
+    """
+    renderer = getattr(screen.app, "renderer", None)
+    return renderer.ui(s) if isinstance(renderer, TextRenderer) else s
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -35,12 +50,12 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Text(self._title), classes="dialog-title")
+            yield Static(Text(_ui(self, self._title)), classes="dialog-title")
             with VerticalScroll(classes="dialog-body"):
                 yield Static(self._body)
             with Horizontal(classes="dialog-buttons"):
-                yield Button(Text(self._yes), variant="error" if self._danger else "primary", id="yes")
-                yield Button(Text(self._no), id="no")
+                yield Button(Text(_ui(self, self._yes)), variant="error" if self._danger else "primary", id="yes")
+                yield Button(Text(_ui(self, self._no)), id="no")
 
     def on_mount(self) -> None:
         self.query_one("#no" if self._danger else "#yes", Button).focus()
@@ -70,11 +85,11 @@ class NoticeDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog -warning" if self._warning else "dialog"):
-            yield Static(Text(self._title), classes="dialog-title")
+            yield Static(Text(_ui(self, self._title)), classes="dialog-title")
             with VerticalScroll(classes="dialog-body"):
                 yield Static(self._body)
             with Horizontal(classes="dialog-buttons"):
-                yield Button(Text("知道了"), variant="primary", id="ok")
+                yield Button(Text(_ui(self, "知道了")), variant="primary", id="ok")
 
     def on_mount(self) -> None:
         self.query_one("#ok", Button).focus()
@@ -98,12 +113,12 @@ class ChoiceDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Text(self._title), classes="dialog-title")
+            yield Static(Text(_ui(self, self._title)), classes="dialog-title")
             with VerticalScroll(classes="dialog-body"):
                 yield Static(self._body)
             with Horizontal(classes="dialog-buttons"):
                 for i, (key, label) in enumerate(self._choices):
-                    yield ChoiceButton(key, Text(label), variant="primary" if i == 0 else "default")
+                    yield ChoiceButton(key, Text(_ui(self, label)), variant="primary" if i == 0 else "default")
 
     def on_mount(self) -> None:
         self.query(ChoiceButton).first().focus()
@@ -137,9 +152,9 @@ class PickerDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog picker"):
-            yield Static(Text(self._title), classes="dialog-title")
+            yield Static(Text(self._title), classes="dialog-title")  # converted by callers (or bilingual)
             yield OptionList(*(Option(prompt, id=key) for key, prompt in self._items), id="picker")
-            yield Static(Text("↑↓ 选择  Enter 确定  Esc 取消"), classes="dialog-hint")
+            yield Static(Text(_ui(self, "↑↓ 选择  Enter 确定  Esc 取消")), classes="dialog-hint")
 
     def on_mount(self) -> None:
         options = self.query_one("#picker", OptionList)

@@ -20,6 +20,7 @@ running app, waits for what it needs, measures, and returns the figures.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -43,13 +44,21 @@ class Hooks:
 
         return StepScreen
 
-    def _showing(self, app: Any, step_id: str, old: Any = None) -> bool:
+    @staticmethod
+    def _page(app: Any) -> tuple[Any, int]:
+        """What is shown now: the screen, and how many pages it has shown (a step screen keeps its
+        instance from one step to the next and rebuilds only its content pane)."""
+        screen = app.screen
+        return screen, getattr(screen, "pages_shown", 0)
+
+    def _showing(self, app: Any, step_id: str, old: tuple[Any, int] | None = None) -> bool:
         screen = app.screen
         return (
-            screen is not old
+            self._page(app) != old
             and isinstance(screen, self._step_screen_cls())
             and screen.step.id == step_id
             and screen.is_mounted
+            and getattr(screen, "page_ready", True)
         )
 
     async def _first_step(self, app: Any) -> None:
@@ -66,7 +75,7 @@ class Hooks:
             raise RuntimeError(f"no answers in {self.answers_path}")
         app.session.answers.update(loaded.answers)
         target = step_id or app.session.visible_steps()[0].id
-        old = app.screen
+        old = self._page(app)
         app.go(target, focus_field=focus)
         await until(app, lambda: self._showing(app, target, old), f"step {target}")
 
@@ -83,14 +92,22 @@ class Hooks:
         samples: list[float] = []
         presses = 0
         while len(samples) < self.count and presses < 4 * self.count + 10:
-            old = app.screen
-            if not isinstance(old, step_cls):
+            old = self._page(app)
+            if not isinstance(app.screen, step_cls):
                 break  # reached the review: the run of steps is over
             position = app.session.position
             presses += 1
             start = time.perf_counter()
+            notes = len(app._notifications)
             key(app, "ctrl+n")
-            await drain(app)  # the key is handled: the position changed, or a warning asks to confirm
+            # the key is handled (it travels app → focused widget → back up to the app's binding):
+            # the position changed, or a notification says why not (a warning to confirm, an error)
+            deadline = time.monotonic() + 30
+            while app.session.position == position and len(app._notifications) == notes:
+                if time.monotonic() > deadline:
+                    raise TimeoutError("timed out waiting for Next to be handled")
+                await drain(app)
+                await asyncio.sleep(0)
             if app.session.position == position:
                 continue
             target = app.session.position
@@ -131,7 +148,7 @@ class Hooks:
     async def script(self, app: Any) -> dict[str, object]:
         await self._first_step(app)
         first = app.session.position
-        old = app.screen
+        old = self._page(app)
         start = time.perf_counter()
         app.set_script("zh-TW")
         await until(

@@ -56,14 +56,26 @@ class TopBar(Horizontal):
         self._session = session
         self._renderer = renderer
 
-    def compose(self) -> ComposeResult:
+    def _texts(self) -> tuple[Text, Text]:
         title = flow_text(self._session.flow.title, self._renderer, self._session.value_of, style="bold")
         progress = progress_text(self._session, self._renderer)
         wide = Text.assemble(title, "  ", progress)
         narrow = Text.assemble(progress, "  ", step_marks(self._session))
+        return wide, narrow
+
+    def compose(self) -> ComposeResult:
+        wide, narrow = self._texts()
         yield Static(wide, id="top-wide", classes="wide-only")
         yield Static(narrow, id="top-narrow", classes="narrow-only")
         yield SaveIndicator()
+
+    def refresh_text(self, session: Session, renderer: TextRenderer) -> None:
+        """Show another position (or the same in another script) without composing again."""
+        self._session = session
+        self._renderer = renderer
+        wide, narrow = self._texts()
+        self.query_one("#top-wide", Static).update(wide)
+        self.query_one("#top-narrow", Static).update(narrow)
 
 
 class SaveIndicator(Static):
@@ -86,6 +98,9 @@ class StepList(Static):
 
     def __init__(self, session: Session, renderer: TextRenderer) -> None:
         super().__init__(self._render_list(session, renderer), id="step-list", classes="wide-only")
+
+    def refresh_list(self, session: Session, renderer: TextRenderer) -> None:
+        self.update(self._render_list(session, renderer))
 
     @staticmethod
     def _render_list(session: Session, renderer: TextRenderer) -> Table:
@@ -134,6 +149,10 @@ class KeyBar(Static):
     def _bindings_changed(self, screen: Screen[object]) -> None:
         if self.is_attached and screen is self.screen:
             self._show()
+
+    def refresh_keys(self) -> None:
+        """Show the keys again (another page, or the descriptions in another script)."""
+        self._show()
 
     def _show(self) -> None:
         renderer = getattr(self.app, "renderer", None)

@@ -10,6 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Button, Input, Markdown, Static
 
 from wizard.fields import MUST_CONFIRM, REQUIRED, RawAnswer, validate
@@ -32,8 +33,8 @@ class PageScroll(VerticalScroll):
         Binding("tab", "start_filling", "开始填写", key_display="Tab"),
     ]
 
-    def __init__(self, *, has_fields: bool, id: str) -> None:
-        super().__init__(id=id)
+    def __init__(self, *children: Widget, has_fields: bool, id: str) -> None:
+        super().__init__(*children, id=id)
         self.has_fields = has_fields
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -66,59 +67,112 @@ class StepScreen(WizardScreen):
     ) -> None:
         super().__init__(classes="page step-page")
         self.step = step
-        self._focus_field = focus_field
-        self._show_errors = show_errors
-        self.changing = changing  # came from the review's 修改: Next returns to the review
+        self.changing = changing
+        self._focus_field: str | None = None
+        self._show_errors = False
         self._editors: list[FieldEditor] = []
         self._notes: list[tuple[Note, Static]] = []
         self._acknowledged: tuple[tuple[str, str], ...] | None = None
-        # the answers this step's conditions read: only a change to one of them can show or hide something
-        conditions = [f.when for f in step.fields] + [o.when for f in step.fields for o in f.options]
-        conditions += [n.when for n in (*step.tips, *step.warnings)]
-        self._watched = {name for cond in conditions for name in condition_fields(cond)}
+        self._watched: set[str] = set()
+        self.page_ready = False  # the content pane of ``step`` is mounted
+        self.pages_shown = 0  # how many steps this screen has shown (for a caller waiting for the next one)
+        self._set_step(step, focus_field=focus_field, changing=changing, show_errors=show_errors)
 
     # --- building ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        session, renderer, step = self.session, self.renderer, self.step
-        yield TopBar(session, renderer)
+        yield TopBar(self.session, self.renderer)
         with Horizontal(id="main"):
-            yield StepList(session, renderer)
-            with PageScroll(has_fields=bool(step.fields), id="content"):
-                yield Static(flow_text(step.title, renderer, self.value_of), classes="step-title")
-                if self.changing:
-                    hint = f"修改完成后按 {display_of('next', STEP)} 回到“检查答案”。"
-                    yield Static(Text(self.t(hint)), classes="hint")
-                if step.body:
-                    yield Markdown(
-                        markdown_body(step.body, renderer, self.value_of), open_links=False, classes="step-body"
-                    )
-                if step.link:
-                    yield Static(self._link_line(step.link), classes="step-link")
-                for note in step.tips:
-                    widget = Static(self._note_text("提示", note), classes="note tip")
-                    self._notes.append((note, widget))
-                    yield widget
-                for note in step.warnings:
-                    widget = Static(self._note_text("注意", note), classes="note warning")
-                    self._notes.append((note, widget))
-                    yield widget
-                for f in step.fields:
-                    ctx = FieldContext(
-                        field=f,
-                        renderer=renderer,
-                        initial=initial_raw(f, session.answers.get(f.id), session.drafts.get(f.id)),
-                        options=tuple(session.visible_options(f)),
-                        values=self.value_of,
-                    )
-                    editor = FieldEditor(ctx)
-                    self._editors.append(editor)
-                    yield editor
-                yield Static("", id="stop-box")
-                with Horizontal(classes="nav"):
-                    yield Button(Text(self.t("上一步")), id="back")
-                    yield Button(Text(self.t("下一步")), id="next", variant="primary")
+            yield StepList(self.session, self.renderer)
+            yield PageScroll(*self._page_widgets(), has_fields=bool(self.step.fields), id="content")
         yield KeyBar()
+
+    def _page_widgets(self) -> list[Widget]:
+        """The widgets of the content pane for ``self.step``; fills ``_editors`` and ``_notes``."""
+        session, renderer, step = self.session, self.renderer, self.step
+        self._editors = []
+        self._notes = []
+        out: list[Widget] = [Static(flow_text(step.title, renderer, self.value_of), classes="step-title")]
+        if self.changing:
+            hint = f"修改完成后按 {display_of('next', STEP)} 回到“检查答案”。"
+            out.append(Static(Text(self.t(hint)), classes="hint"))
+        if step.body:
+            out.append(
+                Markdown(markdown_body(step.body, renderer, self.value_of), open_links=False, classes="step-body")
+            )
+        if step.link:
+            out.append(Static(self._link_line(step.link), classes="step-link"))
+        for note in step.tips:
+            widget = Static(self._note_text("提示", note), classes="note tip")
+            self._notes.append((note, widget))
+            out.append(widget)
+        for note in step.warnings:
+            widget = Static(self._note_text("注意", note), classes="note warning")
+            self._notes.append((note, widget))
+            out.append(widget)
+        for f in step.fields:
+            ctx = FieldContext(
+                field=f,
+                renderer=renderer,
+                initial=initial_raw(f, session.answers.get(f.id), session.drafts.get(f.id)),
+                options=tuple(session.visible_options(f)),
+                values=self.value_of,
+            )
+            editor = FieldEditor(ctx)
+            self._editors.append(editor)
+            out.append(editor)
+        out.append(Static("", id="stop-box"))
+        nav = Horizontal(
+            Button(Text(self.t("上一步")), id="back"),
+            Button(Text(self.t("下一步")), id="next", variant="primary"),
+            classes="nav",
+        )
+        out.append(nav)
+        return out
+
+    def show_step(
+        self,
+        step: Step,
+        *,
+        focus_field: str | None = None,
+        changing: bool = False,
+        show_errors: bool = False,
+    ) -> None:
+        """Show another step on this screen: only the content pane is rebuilt (the bars are updated).
+
+        Much cheaper than a new screen (the top bar, the step list and the key bar are neither
+        composed nor styled again). Until the new content is mounted, moving is ignored.
+        """
+        self._set_step(step, focus_field=focus_field, changing=changing, show_errors=show_errors)
+        self.page_ready = False
+        self.call_later(self._swap_page)
+
+    async def _swap_page(self) -> None:
+        content = self.query_one("#content", PageScroll)
+        widgets = self._page_widgets()
+        content.has_fields = bool(self.step.fields)
+        async with content.batch():
+            await content.remove_children()
+            await content.mount_all(widgets)
+        content.scroll_home(animate=False, immediate=True)
+        self.query_one(TopBar).refresh_text(self.session, self.renderer)
+        self.query_one(StepList).refresh_list(self.session, self.renderer)
+        self._page_mounted()
+        self.refresh_bindings()
+        self.query_one(KeyBar).refresh_keys()
+
+    def _set_step(self, step: Step, *, focus_field: str | None, changing: bool, show_errors: bool) -> None:
+        self.step = step
+        self._focus_field = focus_field
+        self._show_errors = show_errors
+        self.changing = changing  # came from the review's 修改: Next returns to the review
+        self._editors = []
+        self._notes = []
+        self._acknowledged = None
+        # the answers this step's conditions read: only a change to one of them can show or hide something
+        conditions = [f.when for f in step.fields] + [o.when for f in step.fields for o in f.options]
+        conditions += [n.when for n in (*step.tips, *step.warnings)]
+        self._watched = {name for cond in conditions for name in condition_fields(cond)}
 
     def _link_line(self, url: str) -> Text:
         verdict = check_url(url)
@@ -132,6 +186,9 @@ class StepScreen(WizardScreen):
         return hanging(mark, flow_text(note.text, self.renderer, self.value_of), style="bold")
 
     def on_mount(self) -> None:
+        self._page_mounted()
+
+    def _page_mounted(self) -> None:
         self._refresh_visibility()
         if self._show_errors:
             result = self.session.validate_step(self.step, {e.field.id: e.raw() for e in self._editors})
@@ -145,6 +202,8 @@ class StepScreen(WizardScreen):
             self.query_one("#content", PageScroll).focus(scroll_visible=False)
         else:
             self.call_after_refresh(self._focus_wanted)
+        self.page_ready = True
+        self.pages_shown += 1
 
     def _focus_wanted(self) -> None:
         """The field asked for (a review's 修改, an error), once the page is laid out."""
@@ -233,6 +292,8 @@ class StepScreen(WizardScreen):
         self.action_back()
 
     def action_next(self) -> None:
+        if not self.page_ready:
+            return  # the next page is being built: this press was meant for the page before
         session = self.session
         raw = {e.field.id: e.raw() for e in self._editors}
         result = session.validate_step(self.step, raw)
@@ -287,6 +348,8 @@ class StepScreen(WizardScreen):
         self.notify(self.t("根据您的回答，现在还不能继续，请看页面下方的说明。"), severity="error", markup=False)
 
     def action_back(self) -> None:
+        if not self.page_ready:
+            return
         previous = self.session.previous_id(self.step.id)
         if previous is None:
             self.notify(self.t("这已经是第一步。"), markup=False)

@@ -440,10 +440,12 @@ async def test_script_switch_while_a_dialog_is_open_rebuilds_the_page_when_it_cl
         app._apply_renderer("zh-TW", TextRenderer(lambda s: s.replace("说", "說")))
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen), "the dialog stays open"
+        assert isinstance(page, StepScreen)
+        shown = page.pages_shown
         await pilot.press("escape")
         await pilot.pause()
         await pilot.pause()
-        assert isinstance(app.screen, StepScreen) and app.screen is not page
+        assert app.screen is page and page.pages_shown > shown, "the page was rebuilt"
         assert "先說說发生了什么" in screen_text(app)
 
 

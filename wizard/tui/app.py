@@ -212,12 +212,11 @@ class WizardApp(App[int]):
         focus_field: str | None = None,
         changing: bool = False,
         show_errors: bool = False,
-        rebuild: bool = False,
     ) -> None:
         """Show a position (a step id, REVIEW or CHECKLIST), rebuilt from the session.
 
-        From one step to another, the step screen stays and only its content is rebuilt;
-        ``rebuild`` asks for a whole new screen.
+        From one step to another (or the same step in another script, or from a reloaded flow),
+        the step screen stays and only its content is rebuilt.
         """
         session = self.session
         session.go(position)
@@ -233,7 +232,7 @@ class WizardApp(App[int]):
             screen = ChecklistScreen()
         elif step is not None:
             current = self.screen
-            if isinstance(current, StepScreen) and not rebuild:
+            if isinstance(current, StepScreen):
                 # another step on the step screen already shown: only its content pane is rebuilt
                 current.show_step(step, focus_field=focus_field, changing=changing, show_errors=show_errors)
                 self.save_now()
@@ -269,7 +268,7 @@ class WizardApp(App[int]):
         self.page_is_stale = False
         focus = screen.focused_field() if isinstance(screen, WizardScreen) else None
         changing = isinstance(screen, StepScreen) and screen.changing
-        self.go(self.session.position, focus_field=focus, changing=changing, rebuild=True)
+        self.go(self.session.position, focus_field=focus, changing=changing)
 
     def action_jump(self) -> None:
         if self._session is None:

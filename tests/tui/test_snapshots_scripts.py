@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from tests.tui.helpers import editor, make_app, preload_file, type_into
+from tests.tui.helpers import make_app, preload_file
 from wizard.session import CHECKLIST
 from wizard.tui.screens.base import WizardScreen
 
@@ -65,26 +65,3 @@ def test_first_step(snap_compare: SnapCompare, script: str) -> None:
 def test_checklist(snap_compare: SnapCompare, script: str) -> None:
     """操作清单 for the example answers, in the reader's script (answers and site labels unchanged)."""
     _snap(snap_compare, script, CHECKLIST)
-
-
-def test_simplified_offer_under_merchant_name(snap_compare: SnapCompare) -> None:
-    """Step 4 in zh-TW with a Traditional merchant name typed: the Simplified form offered under the field."""
-    app = make_app(FLOW, script="zh-TW")
-
-    async def run_before(pilot: Pilot[Any]) -> None:
-        await _ready(pilot, "zh-TW")
-        preload_file(app, EXAMPLE)
-        app.go("select_merchant")
-        await pilot.pause()
-        await type_into(pilot, "merchant_name", "乾安縣某某電子商務有限公司")
-        suggest = editor(app, "merchant_name").suggestion
-        assert suggest is not None
-        suggest.check_now()  # no waiting on the debounce timer
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert suggest.has_class("-shown")
-        await pilot.pause()
-        await pilot.wait_for_scheduled_animations()
-        await pilot.pause()
-
-    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -51,3 +51,23 @@ async def test_simplified_reader_sees_simplified_dialog() -> None:
         await pilot.pause()
         shown = screen_text(app)
         assert "完成并删除记录？" in shown and "确定" in shown and "取消" in shown, shown
+
+
+async def test_resume_question_is_asked_in_the_readers_script() -> None:
+    """A Traditional reader with a saved session: the first thing shown, the resume question, is Traditional."""
+    from tests.tui.helpers import TODAY
+    from tests.tui.test_app import FakeStore
+    from wizard.session import Session
+
+    base = make_app()
+    saved = Session(base.flow, answers={"channel": "实体店"}, position="merchant", today=TODAY)
+    app = make_app(store=FakeStore(saved), script="zh-TW")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        shown = screen_text(app)
+        assert "發現上次未完成的填寫" in shown and "发现上次未完成的填写" not in shown, shown
+        assert "繼續上次的填寫" in shown and "重新開始" in shown, shown
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.session.position == "merchant"

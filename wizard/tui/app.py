@@ -27,6 +27,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 
+from wizard.errors import WizardError
 from wizard.flow.model import Flow
 from wizard.render import PLAIN, TextRenderer
 from wizard.script import SCRIPTS, renderer_for
@@ -144,19 +145,32 @@ class WizardApp(App[int]):
             return None
 
     def _ask_resume(self, saved: Any) -> None:
-        body = Text("发现上次未完成的填写")
-        where = getattr(saved, "position_label", None) or getattr(saved, "position_title", "")
+        if self.script != "zh-Hans":
+            # The question comes before the first page: a Traditional reader gets it in their
+            # script (the converter is needed for the first page anyway). If OpenCC fails here,
+            # the question stays in Simplified and the page load reports the failure.
+            try:
+                self.renderer = renderer_for(self.script)
+            except WizardError:
+                self.renderer = PLAIN
+        ui = self.renderer.ui
+        body = Text(ui("发现上次未完成的填写"))
+        step = self.flow.step(str(getattr(saved, "position", "") or ""))
+        if step is not None:
+            where = self.renderer.text(step.title)
+        else:
+            where = ui(str(getattr(saved, "position_label", None) or getattr(saved, "position_title", "")))
         updated = getattr(saved, "updated", None)
         details = []
         if where:
-            details.append(f"停在：{where}")
+            details.append(ui("停在：") + where)
         if isinstance(updated, datetime):
-            details.append(f"最后修改：{updated:%Y-%m-%d %H:%M}")
+            details.append(ui("最后修改：") + f"{updated:%Y-%m-%d %H:%M}")
         if details:
             body.append("（")
             body.append_text(plain("，".join(details), multiline=False))
             body.append("）")
-        body.append("。\n\n继续上次的填写，还是重新开始？重新开始不会删除上次保存的内容。")
+        body.append(ui("。\n\n继续上次的填写，还是重新开始？重新开始不会删除上次保存的内容。"))
 
         def answered(choice: str | None) -> None:
             if choice == "resume":
@@ -420,6 +434,7 @@ class WizardApp(App[int]):
     def _apply_renderer(self, script: str, renderer: TextRenderer, announce: bool = True) -> None:
         self.renderer = renderer
         self.script = script
+        self.title = renderer.ui(self.TITLE)
         if self._session is not None:
             self._session.script = script
             self.rerender()

@@ -95,21 +95,6 @@ def write_private(path: Path, text: str) -> None:
         raise
 
 
-def _load_flow(name: str | None) -> tuple[Flow | None, Path]:
-    from wizard.flow.loader import check_file
-    from wizard.shipped import resolve_flow
-
-    path = resolve_flow(name)
-    flow, diagnostics = check_file(path)
-    if flow is None:
-        for d in diagnostics:
-            print(d.format(), file=sys.stderr)
-        from wizard.safety import visible
-
-        print(f"无法打开流程文件 {visible(str(path))}（见上面的错误）。", file=sys.stderr)
-    return flow, path
-
-
 @dataclass
 class Answers:
     """The answers to build the checklist from, and what a saved session adds."""
@@ -193,11 +178,12 @@ def main(args: argparse.Namespace) -> int:
     from datetime import date
 
     from wizard.checklist import build
+    from wizard.commands.flowarg import open_flow
     from wizard.export import render
     from wizard.script import detect_script, renderer_for
     from wizard.session import Session
 
-    flow, _ = _load_flow(args.flow)
+    flow, _ = open_flow(args.flow)
     if flow is None:
         return 1
     today = date.today()

@@ -11,10 +11,8 @@ import argparse
 import os
 import sys
 
-from wizard.flow.loader import check_file
-from wizard.safety import visible
+from wizard.commands.flowarg import open_flow
 from wizard.script import SCRIPTS, detect_script
-from wizard.shipped import resolve_flow
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -47,12 +45,8 @@ def wants_plain(args: argparse.Namespace) -> bool:
 
 
 def main(args: argparse.Namespace) -> int:
-    path = resolve_flow(args.flow)
-    flow, diagnostics = check_file(path)
+    flow, path = open_flow(args.flow)
     if flow is None:
-        for d in diagnostics:
-            print(d.format(), file=sys.stderr)
-        print(f"无法打开流程文件 {visible(str(path))}（见上面的错误）。", file=sys.stderr)
         return 1
     script = args.script or detect_script(os.environ)
     if wants_plain(args):

@@ -97,16 +97,11 @@ def main(args: argparse.Namespace) -> int:
         )
         return 2
 
-    from wizard.flow.loader import check_file
+    from wizard.commands.flowarg import open_flow
     from wizard.script import detect_script
-    from wizard.shipped import resolve_flow
 
-    path = resolve_flow(args.flow)
-    flow, diagnostics = check_file(path)
+    flow, path = open_flow(args.flow)
     if flow is None:
-        for d in diagnostics:
-            print(d.format(), file=sys.stderr)
-        print(f"无法打开流程文件 {path}（见上面的错误）。", file=sys.stderr)
         return 1
     script = args.script or detect_script(os.environ)
 

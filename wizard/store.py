@@ -180,6 +180,15 @@ class SaveResult:
     message: str | None = None
 
 
+@dataclass(frozen=True)
+class PreparedSave:
+    """An encoded save waiting to be written (see :meth:`Store.prepare`)."""
+
+    name: str
+    data: bytes
+    when: datetime
+
+
 def data_dir() -> Path:
     """Where sessions are saved: ``$WIZARD_DATA_DIR``, else the user data folder + ``sessions``.
 
@@ -628,6 +637,17 @@ class Store:
 
     def save(self, session: Session, session_id: str) -> SaveResult:
         """Write the session atomically. Never raises; ``ok=False`` with a message on failure."""
+        prepared = self.prepare(session, session_id)
+        if isinstance(prepared, SaveResult):
+            return prepared
+        return self.write(prepared)
+
+    def prepare(self, session: Session, session_id: str) -> PreparedSave | SaveResult:
+        """The bytes of a save, encoded now (a failure is a :class:`SaveResult`); :meth:`write` writes them.
+
+        Split from :meth:`write` so that a view can encode on its own thread (the session is not
+        read again) and leave the disk (two ``fsync``) to another thread. Never raises.
+        """
         if not SESSION_ID_RE.match(session_id):
             return SaveResult(False, None, "无法保存：记录编号无效。")
         when = _now()
@@ -646,13 +666,16 @@ class Store:
             return SaveResult(False, None, "无法保存：内部错误（回答的数据类型不正确）。")
         if len(data) > MAX_FILE_BYTES:
             return SaveResult(False, None, "无法保存：填写的内容过多，超出了保存文件的大小上限。")
-        name = f"{session_id}{SUFFIX}"
+        return PreparedSave(f"{session_id}{SUFFIX}", data, when)
+
+    def write(self, prepared: PreparedSave) -> SaveResult:
+        """Write prepared bytes atomically (any thread; one write at a time). Never raises."""
         try:
             with self._dir() as dfd:
-                self._write_atomic(dfd, name, data)
+                self._write_atomic(dfd, prepared.name, prepared.data)
         except OSError as exc:
             return SaveResult(False, None, _save_error(exc))
-        return SaveResult(True, when, None)
+        return SaveResult(True, prepared.when, None)
 
     def _write_atomic(self, dfd: int, name: str, data: bytes) -> None:
         temp = f".{name[: -len(SUFFIX)]}.{secrets.token_hex(4)}.tmp"

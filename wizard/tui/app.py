@@ -23,6 +23,7 @@ from rich.text import Text
 from textual import work
 from textual.app import App, SystemCommand
 from textual.command import CommandPalette
+from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
@@ -50,6 +51,15 @@ WIDE = 100  # columns from which the step list is a sidebar
 SAVE_DELAY = 0.5  # seconds between a change and its save (at most)
 
 StoreArg = saving.StoreLike | None | Literal["auto"]
+
+
+class SaveWritten(Message):
+    """A save written on the saver's thread (see :meth:`WizardApp.save_soon`)."""
+
+    def __init__(self, number: int, status: saving.SaveStatus) -> None:
+        super().__init__()
+        self.number = number
+        self.status = status
 
 
 class WizardApp(App[int]):
@@ -96,6 +106,9 @@ class WizardApp(App[int]):
         self.renderer: TextRenderer = PLAIN
         self._session: Session | None = None
         self._save_timer: Timer | None = None
+        self._saver = saving.BackgroundSaver()
+        self._save_number = 0  # saves started; a status older than the one shown is not shown
+        self._status_number = 0
         self.watcher: Any = None
         self.page_is_stale = False  # rebuild the page when the dialog on top of it closes
         self.exported_to: Path | None = None
@@ -249,7 +262,7 @@ class WizardApp(App[int]):
             if isinstance(current, StepScreen):
                 # another step on the step screen already shown: only its content pane is rebuilt
                 current.show_step(step, focus_field=focus_field, changing=changing, show_errors=show_errors)
-                self.save_now()
+                self.save_soon()
                 return
             screen = StepScreen(step, focus_field=focus_field, changing=changing, show_errors=show_errors)
         else:  # pragma: no cover - Session.go keeps positions valid
@@ -260,7 +273,7 @@ class WizardApp(App[int]):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
-        self.save_now()
+        self.save_soon()
 
     def jump_to(self, position: str) -> None:
         """Jump from the palette or the step list; what is on screen is already in the session."""
@@ -314,15 +327,46 @@ class WizardApp(App[int]):
 
     def _timer_save(self) -> None:
         self._save_timer = None
-        self.save_now()
+        self.save_soon()
 
-    def save_now(self) -> None:
+    def _cancel_save_timer(self) -> None:
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
+
+    def save_soon(self) -> None:
+        """Save now without waiting for the disk: encoded here, written on the saver's thread.
+
+        A slow disk (a busy machine, a USB stick, a network home folder) can take a second to
+        ``fsync``; the interface goes on meanwhile, and the 「已保存」 label changes when it is done.
+        """
+        self._cancel_save_timer()
         if self.store is None or self.session_id is None or self._session is None:
             return
-        status = saving.save(self.store, self._session, self.session_id)
+        job = saving.prepare(self.store, self._session, self.session_id)
+        self._save_number += 1
+        number = self._save_number
+        if not callable(job):  # saved already, or could not be encoded
+            self._show_save(number, job)
+            return
+        self._saver.submit(lambda: self.post_message(SaveWritten(number, job())))  # post_message is thread-safe
+
+    def on_save_written(self, message: SaveWritten) -> None:
+        self._show_save(message.number, message.status)
+
+    def save_now(self) -> None:
+        """Save and wait for the disk (quitting, a stop, a test): the answers are on disk when it returns."""
+        self._cancel_save_timer()
+        if self.store is None or self.session_id is None or self._session is None:
+            return
+        self._saver.drop_and_wait()
+        self._save_number += 1
+        self._show_save(self._save_number, saving.save(self.store, self._session, self.session_id))
+
+    def _show_save(self, number: int, status: saving.SaveStatus) -> None:
+        if number < self._status_number:
+            return  # a newer save has been shown already
+        self._status_number = number
         if status.ok:
             shown = "已保存"
             if self.show_save_time and status.when is not None:
@@ -371,6 +415,8 @@ class WizardApp(App[int]):
         def answered(erase: bool | None) -> None:
             if not erase or self.store is None or self.session_id is None:
                 return
+            self._cancel_save_timer()
+            self._saver.drop_and_wait()  # a save still being written would bring the file back
             erased = saving.erase(self.store, self.session_id)
             if erased:
                 self.session_id = None  # nothing is saved any more from now on

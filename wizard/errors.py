@@ -8,8 +8,9 @@ subclasses) ever escapes the domain code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
+
+from wizard.flow.record import record
 
 
 class Severity(str, Enum):
@@ -17,7 +18,7 @@ class Severity(str, Enum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True)
+@record
 class Location:
     """A 1-based position in a file. ``line``/``col`` are 0 when unknown."""
 
@@ -33,7 +34,7 @@ class Location:
         return f"{self.path}:{self.line}:{self.col}"
 
 
-@dataclass(frozen=True)
+@record
 class Diagnostic:
     severity: Severity
     location: Location

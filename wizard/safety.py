@@ -17,8 +17,9 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
-from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from wizard.flow.record import record
 
 __all__ = [
     "OFFICIAL_DOMAINS",
@@ -221,7 +222,7 @@ _HOST_CHARS_RE = re.compile(r"[A-Za-z0-9.\-]+")
 _DANGEROUS_SCHEMES = ("javascript", "data", "file", "vbscript")
 
 
-@dataclass(frozen=True)
+@record
 class UrlCheck:
     """The verdict on one link.
 

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from wizard.flow.record import record
 from wizard.safety import clean_text
 
 __all__ = [
@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@record
 class Parsed:
     """The outcome of parsing one answer.
 

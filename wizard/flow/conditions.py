@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from wizard.errors import WizardError
 from wizard.flow.model import AllOf, AnyOf, Compare, Condition, NotOf, Op, TimeUnit
+from wizard.flow.record import record
 
 Answer = str | bool | list[str]
 Answers = Mapping[str, Answer]
@@ -65,7 +65,7 @@ _UNITS = {
 FIELD_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
-@dataclass(frozen=True)
+@record
 class _Pos:
     line: int
     col: int
@@ -81,7 +81,7 @@ class _Pos:
         return Compare(field, op, values, number, unit, self.line, self.col)
 
 
-@dataclass(frozen=True)
+@record
 class _Tok:
     kind: str  # op, quoted, word
     text: str

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import combinations, pairwise
@@ -35,6 +34,7 @@ from wizard.flow.model import (
     Step,
     Text,
 )
+from wizard.flow.record import record
 from wizard.safety import check_url
 from wizard.validators import TEXT_HARD_CAP
 
@@ -52,7 +52,7 @@ SEARCH_PER_TARGET = 20_000
 SEARCH_PER_FLOW = 200_000
 
 
-@dataclass(frozen=True)
+@record
 class Broken:
     """What the loader could not build (and has reported): lint keeps quiet about it."""
 

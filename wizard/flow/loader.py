@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TypeVar
 
 from wizard.errors import Diagnostic, FlowLoadError, Location, Severity, did_you_mean
 from wizard.flow import yamlsafe
@@ -43,6 +41,7 @@ from wizard.flow.model import (
     Text,
     condition_fields,
 )
+from wizard.flow.record import field, record, replace
 from wizard.flow.templates import TemplateSyntaxError, parse_text, plain_text
 from wizard.flow.yamlsafe import Map, Scalar, Seq, YamlNode
 
@@ -89,10 +88,14 @@ COMPOSE_KEYS = ("id", "label", "parts", "max_length", "site_label", "over_limit"
 PART_KEYS = ("text", "when")
 SOURCE_KEYS = ("title", "url")
 
-T = TypeVar("T")
+TYPE_CHECKING = False  # typing costs a few ms to import: only type checkers read this block
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    T = TypeVar("T")
 
 
-@dataclass
+@record(frozen=False)
 class _Ctx:
     path: str
     diagnostics: list[Diagnostic] = field(default_factory=list)

@@ -1,18 +1,17 @@
 """The typed, immutable flow model that every view reads.
 
 A flow is loaded once from YAML (see :mod:`wizard.flow.loader`) into these
-frozen dataclasses; nothing downstream sees YAML or dictionaries. Every
+frozen records (:mod:`wizard.flow.record`); nothing downstream sees YAML or dictionaries. Every
 element keeps the ``line`` and ``col`` where it was written, so that later
 checks (path tests, coverage) can point back into the file.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
-from typing import Union
 
+from wizard.flow.record import field, record
 from wizard.flow.source import Span
 
 
@@ -37,21 +36,21 @@ FREE_TEXT_TYPES = frozenset({FieldType.TEXT, FieldType.TEXTAREA})
 # --- text with references and site labels -------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class Literal:
     """Ordinary flow text (converted for Traditional readers)."""
 
     text: str
 
 
-@dataclass(frozen=True)
+@record
 class SiteLabel:
     """The exact words of a 12315.cn button or field: shown as written, never converted."""
 
     text: str
 
 
-@dataclass(frozen=True)
+@record
 class Ref:
     """An answer (or composed text) inserted by name: ``{merchant_name}``."""
 
@@ -59,10 +58,10 @@ class Ref:
     offset: int = field(default=0, compare=False)  # where the ``{`` stands in the text's source
 
 
-Segment = Union[Literal, SiteLabel, Ref]  # noqa: UP007
+Segment = Literal | SiteLabel | Ref
 
 
-@dataclass(frozen=True)
+@record
 class Text:
     """A piece of flow text parsed into segments. ``source`` is what the author wrote."""
 
@@ -119,7 +118,7 @@ class TimeUnit(str, Enum):
     YEARS = "years"
 
 
-@dataclass(frozen=True)
+@record
 class Compare:
     field: str
     op: Op
@@ -130,28 +129,28 @@ class Compare:
     col: int = 0
 
 
-@dataclass(frozen=True)
+@record
 class AllOf:
     items: tuple[Condition, ...]
     line: int = 0
     col: int = 0
 
 
-@dataclass(frozen=True)
+@record
 class AnyOf:
     items: tuple[Condition, ...]
     line: int = 0
     col: int = 0
 
 
-@dataclass(frozen=True)
+@record
 class NotOf:
     item: Condition
     line: int = 0
     col: int = 0
 
 
-Condition = Union[Compare, AllOf, AnyOf, NotOf]  # noqa: UP007
+Condition = Compare | AllOf | AnyOf | NotOf
 
 
 def condition_fields(cond: Condition | None) -> tuple[str, ...]:
@@ -171,7 +170,7 @@ def condition_fields(cond: Condition | None) -> tuple[str, ...]:
 # --- flow elements --------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class Marks:
     """Where each key of an element was written: key → (line, col) of its value."""
 
@@ -191,7 +190,7 @@ class Marks:
 NO_MARKS = Marks()
 
 
-@dataclass(frozen=True)
+@record
 class Option:
     value: str
     label: Text
@@ -201,7 +200,7 @@ class Option:
     marks: Marks = field(default=NO_MARKS, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@record
 class Field:
     id: str
     type: FieldType
@@ -230,7 +229,7 @@ class Field:
         return None
 
 
-@dataclass(frozen=True)
+@record
 class Note:
     """A tip or a warning, shown when its condition holds."""
 
@@ -241,7 +240,7 @@ class Note:
     marks: Marks = field(default=NO_MARKS, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@record
 class ChecklistItem:
     text: Text
     value: Text | None = None  # what the user copies and pastes on the site
@@ -252,7 +251,7 @@ class ChecklistItem:
     marks: Marks = field(default=NO_MARKS, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@record
 class Step:
     id: str
     title: Text
@@ -273,7 +272,7 @@ class CheckLevel(str, Enum):
     WARN = "warn"
 
 
-@dataclass(frozen=True)
+@record
 class Check:
     id: str
     level: CheckLevel
@@ -285,7 +284,7 @@ class Check:
     marks: Marks = field(default=NO_MARKS, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@record
 class ComposePart:
     text: Text
     when: Condition | None = None
@@ -294,7 +293,7 @@ class ComposePart:
     marks: Marks = field(default=NO_MARKS, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@record
 class Compose:
     id: str
     label: Text
@@ -307,7 +306,7 @@ class Compose:
     marks: Marks = field(default=NO_MARKS, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@record
 class Source:
     title: str
     url: str | None = None
@@ -316,7 +315,7 @@ class Source:
     marks: Marks = field(default=NO_MARKS, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@record
 class Flow:
     id: str
     title: Text

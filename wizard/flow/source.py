@@ -12,7 +12,8 @@ multi-line string. Nothing here imports the rest of the project.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, field
+
+from wizard.flow.record import field, record
 
 #: How far ahead (in characters of the file) a value character is looked for
 #: when lining a value up with its source; bounds the work for strings full
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 _WINDOW = 512
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class SourceText:
     """The file as written, plus the offsets of characters removed before parsing."""
 
@@ -60,7 +61,7 @@ class SourceText:
         return self.line_col(self.original(cleaned_index))
 
 
-@dataclass(frozen=True, eq=False)
+@record(eq=False)
 class Span:
     """Where one scalar was written: ``[start, end)`` in the cleaned text, and its YAML style."""
 

@@ -24,12 +24,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Protocol, Union
 
 import yaml
 
 from wizard.errors import Diagnostic, Location, Severity
+from wizard.flow.record import record
 from wizard.flow.source import SourceText, Span
 from wizard.safety import BIDI_CONTROLS, INVISIBLE, LINE_SEPARATORS, ZWJ, forbidden_chars
 
@@ -48,28 +47,62 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     _PARSER = yaml.SafeLoader
 
 
-@dataclass
 class Node:
-    line: int
-    col: int
+    """A node of the YAML tree, with where it was written (1-based).
+
+    Plain classes with ``__slots__`` (not records): a flow file holds tens of
+    thousands of nodes, and these are built at C speed and compared by
+    identity; they live only while a file is read.
+    """
+
+    __slots__ = ("col", "line")
+
+    def __init__(self, line: int, col: int) -> None:
+        self.line = line
+        self.col = col
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in _SLOTS[type(self)])
+        return f"{type(self).__name__}({inner})"
+
+    def __eq__(self, other: object) -> bool:  # field by field, as the dataclasses these once were
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in _SLOTS[type(self)])
+
+    __hash__ = None  # type: ignore[assignment] # mutable: not hashable
 
 
-@dataclass
 class Scalar(Node):
-    value: str
-    plain: bool = True  # written without quotes or block style
-    span: Span | None = None
-    bogus: bool = False  # stands for something already reported (an alias, a tag): never report it again
+    __slots__ = ("bogus", "plain", "span", "value")
+
+    def __init__(
+        self, line: int, col: int, value: str, plain: bool = True, span: Span | None = None, bogus: bool = False
+    ) -> None:
+        self.line = line
+        self.col = col
+        self.value = value
+        self.plain = plain  # written without quotes or block style
+        self.span = span
+        self.bogus = bogus  # stands for something already reported (an alias, a tag): never report it again
 
 
-@dataclass
 class Seq(Node):
-    items: list[YamlNode] = field(default_factory=list)
+    __slots__ = ("items",)
+
+    def __init__(self, line: int, col: int, items: list[YamlNode] | None = None) -> None:
+        self.line = line
+        self.col = col
+        self.items: list[YamlNode] = [] if items is None else items
 
 
-@dataclass
 class Map(Node):
-    items: list[tuple[Scalar, YamlNode]] = field(default_factory=list)
+    __slots__ = ("items",)
+
+    def __init__(self, line: int, col: int, items: list[tuple[Scalar, YamlNode]] | None = None) -> None:
+        self.line = line
+        self.col = col
+        self.items: list[tuple[Scalar, YamlNode]] = [] if items is None else items
 
     def get(self, key: str) -> YamlNode | None:
         for k, v in self.items:
@@ -84,18 +117,27 @@ class Map(Node):
         return None
 
 
-YamlNode = Union[Scalar, Seq, Map]  # noqa: UP007 - a runtime alias; 3.10 lacks | on classes here
+_SLOTS = {
+    Scalar: ("line", "col", "value", "plain", "span", "bogus"),
+    Seq: ("line", "col", "items"),
+    Map: ("line", "col", "items"),
+}
+YamlNode = Scalar | Seq | Map
 
 
-class _Mark(Protocol):
-    @property
-    def index(self) -> int: ...
+TYPE_CHECKING = False  # typing costs a few ms to import: only type checkers read this block
+if TYPE_CHECKING:
+    from typing import Protocol
 
-    @property
-    def line(self) -> int: ...
+    class _Mark(Protocol):
+        @property
+        def index(self) -> int: ...
 
-    @property
-    def column(self) -> int: ...
+        @property
+        def line(self) -> int: ...
+
+        @property
+        def column(self) -> int: ...
 
 
 class YamlProblem(Exception):
@@ -104,7 +146,7 @@ class YamlProblem(Exception):
         self.diagnostic = diagnostic
 
 
-@dataclass
+@record(frozen=False)
 class Document:
     """What :func:`read_document` found: the tree (None when unusable), the source, every problem."""
 

@@ -262,6 +262,17 @@ def test_taiwan_phrases_that_read_as_computing_jargon_are_kept_plain() -> None:
     assert set(TW_PLAIN_PHRASES) >= {"代码", "类型"}
 
 
+def test_the_plain_taiwan_phrases_read_exactly_as_plain_s2tw_would_give_them() -> None:
+    """zh-TW creates one converter; its per-character result for each phrase is s2tw's."""
+    import opencc
+
+    s2tw = opencc.OpenCC("s2tw.json")
+    tw = renderer_for("zh-TW")
+    for phrase in TW_PLAIN_PHRASES:
+        assert tw.ui(phrase) == s2tw.convert(phrase), phrase
+        assert tw.ui(f"请填写{phrase}。") == s2tw.convert(f"请填写{phrase}。"), phrase
+
+
 # --- the renderer objects ---------------------------------------------------------
 
 
@@ -550,7 +561,7 @@ def test_starting_in_zh_hans_loads_no_opencc() -> None:
 
 def test_starting_in_zh_tw_loads_its_converter() -> None:
     """The control for the test above: the same start path in zh-TW does load OpenCC."""
-    assert _start(_start_flow(), "zh-TW") == "True ['s2tw', 's2twp']"
+    assert _start(_start_flow(), "zh-TW") == "True ['s2twp']"
 
 
 # --- the shipped complaint flow, every text, in each script ----------------------------

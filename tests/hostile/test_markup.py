@@ -390,12 +390,12 @@ def test_notification_text_is_the_message_as_written(walk: tuple[Seen, Path, boo
 
 
 def test_nothing_drawn_carries_an_action_or_a_hyperlink(walk: tuple[Seen, Path, bool]) -> None:
-    """Only the Markdown widget's own link actions (which go to the app's link handler) may be there."""
+    """Only the body's own link actions (a link's number, handled by the step screen) may be there."""
     seen, _cwd, _same = walk
     for found in seen.actions:
         assert not found.startswith("link:"), f"a terminal hyperlink: {found}"
         assert "quit" not in found and "screenshot" not in found, found
-        assert found.startswith("click:link(") or found.startswith("click:app."), found
+        assert re.fullmatch(r"click:screen\.open_body_link\(\d+\)", found) or found.startswith("click:app."), found
 
 
 def test_clicking_the_markup_runs_nothing(walk: tuple[Seen, Path, bool]) -> None:

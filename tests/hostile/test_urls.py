@@ -4,7 +4,7 @@ an official ``https`` link opens only after its host has been shown and the user
 Flows cannot hold most of these links (the loader refuses them:
 ``test_yaml.py::test_link_in_flow``), so the app's one link handler,
 :func:`wizard.tui.links.follow_link`, is driven directly with each of them,
-and Markdown links in a step body are clicked with the mouse. ``webbrowser``
+and links in a step body are clicked with the mouse. ``webbrowser``
 is replaced by a recorder for the whole app run: a single call with a bad
 link fails the test.
 """
@@ -26,7 +26,7 @@ from wizard.flow.loader import load_flow
 from wizard.safety import check_url
 from wizard.tui.app import WizardApp
 from wizard.tui.links import follow_link, open_in_browser
-from wizard.tui.screens.dialogs import ConfirmDialog, NoticeDialog
+from wizard.tui.screens.dialogs import ConfirmDialog, NoticeDialog, PickerDialog
 
 LINKS_FLOW = FLOWS / "links.yaml"
 
@@ -71,12 +71,16 @@ class Journey:
 
 
 def _click_target(app: WizardApp, href: str) -> tuple[int, int] | None:
-    """Where on screen the Markdown link to ``href`` is drawn (its click meta)."""
+    """Where on screen the body link to ``href`` is drawn (its click action holds the link's number)."""
+    links: list[str] = getattr(app.screen, "_body_links", [])
+    if href not in links:
+        return None
+    action = f"screen.open_body_link({links.index(href)})"
     for y, strip in enumerate(app.screen._compositor.render_strips()):
         x = 0
         for segment in strip:
             meta = segment.style.meta if segment.style else {}
-            if meta and href in str(meta.get("@click", "")):
+            if meta and meta.get("@click") == action:
                 return x, y
             x += segment.cell_length
     return None
@@ -110,9 +114,12 @@ async def _journey(recorder: list[str]) -> Journey:
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        # the step's link: Ctrl+O, the same confirmation
+        # the step's link: Ctrl+O (it is the first link offered), the same confirmation
         await pilot.press("ctrl+o")
         await pilot.pause()
+        if isinstance(app.screen, PickerDialog):  # the body has links too: pick the step's own
+            await pilot.press("enter")
+            await pilot.pause()
         out.step_link_text = dialog_text(app.screen) if isinstance(app.screen, ConfirmDialog) else ""
         await _close(pilot)
         # Markdown links in the body, clicked

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from rich.text import Text
 from textual.command import CommandPalette, DiscoveryHit, Hit
-from textual.widgets import Input, Markdown
+from textual.widgets import Input
 
 from tests.tui.helpers import ALL_FIELDS_ANSWERS, TODAY, choose, editor, make_app, next_step, preload, screen_text
 from wizard import script as script_module
@@ -20,7 +20,7 @@ from wizard.session import REVIEW, Session
 from wizard.tui import keys as keys_module
 from wizard.tui.app import WizardApp
 from wizard.tui.commands import StepCommands
-from wizard.tui.screens.dialogs import ChoiceDialog, ConfirmDialog, NoticeDialog
+from wizard.tui.screens.dialogs import ChoiceDialog, ConfirmDialog, NoticeDialog, PickerDialog
 from wizard.tui.screens.help import HelpScreen
 from wizard.tui.screens.step import StepScreen
 
@@ -183,7 +183,7 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 async def test_official_link_opens_only_after_the_host_is_shown(opened: list[str]) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("ctrl+o")
+        await pilot.press("ctrl+o", "enter")  # the step's own link is the first one offered
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
         assert "www.12315.cn" in screen_text(app)
@@ -191,25 +191,66 @@ async def test_official_link_opens_only_after_the_host_is_shown(opened: list[str
         await pilot.press("escape")
         await pilot.pause()
         assert opened == []
-        await pilot.press("ctrl+o")
+        await pilot.press("ctrl+o", "enter")
         await pilot.pause()
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         assert opened == ["https://www.12315.cn/"]
 
 
-async def test_markdown_links_go_through_the_same_handler(opened: list[str]) -> None:
+def body_link_at(app: WizardApp, url: str) -> tuple[int, int]:
+    """Where the body link to ``url`` is drawn (its click action holds the link's number)."""
+    screen = app.screen
+    assert isinstance(screen, StepScreen)
+    action = f"screen.open_body_link({screen._body_links.index(url)})"
+    for y, strip in enumerate(screen._compositor.render_strips()):
+        x = 0
+        for segment in strip:
+            if segment.style and segment.style.meta.get("@click") == action:
+                return x, y
+            x += segment.cell_length
+    raise AssertionError(f"no link to {url} on screen")
+
+
+async def test_body_links_clicked_go_through_the_same_handler(opened: list[str]) -> None:
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        body = app.screen.query_one(Markdown)
-        body.post_message(Markdown.LinkClicked(body, "https://example.com/guide"))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await pilot.click(offset=body_link_at(app, "https://example.com/guide"))
         await pilot.pause()
         assert isinstance(app.screen, NoticeDialog)
         assert "https://example.com/guide" in screen_text(app)
         assert "不会打开" in screen_text(app)
         await pilot.press("enter")
         await pilot.pause()
-        body.post_message(Markdown.LinkClicked(body, "https://www.12315.cn/"))
+        await pilot.click(offset=body_link_at(app, "https://www.12315.cn/"))
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+    assert opened == ["https://www.12315.cn/"]
+
+
+async def test_the_link_key_offers_every_link_of_the_step(opened: list[str]) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StepScreen)
+        assert screen.links() == ["https://www.12315.cn/", "https://example.com/guide"]
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, PickerDialog)
+        text = screen_text(app)
+        assert "www.12315.cn" in text and "example.com" in text
+        await pilot.press("down", "enter")  # the second: not official, explained and not opened
+        await pilot.pause()
+        assert isinstance(app.screen, NoticeDialog)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await pilot.press("enter")  # the first: the official site, after its confirmation
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("enter")

@@ -211,6 +211,8 @@ class FieldEditor(Vertical):
         self._error: str | None = None
         self._warning: str | None = None
         self._suggest: SuggestLine | None = None
+        self._counter: Static | None = None  # the live character count, for fields with a max_length
+        self._shown_count = -1
         if ctx.field.type in (FieldType.TEXT, FieldType.TEXTAREA):
             # pasted on the site: offer the Simplified form; any text: offer a pinyin clean-up
             self._suggest = SuggestLine(
@@ -259,7 +261,9 @@ class FieldEditor(Vertical):
             yield Static(flow_text(f.help, renderer, self._ctx.values), classes="field-help")
         yield self._control.widget
         if f.max_length is not None and f.type in (FieldType.TEXT, FieldType.TEXTAREA):
-            yield Static(self._count_text(), classes="field-counter")
+            self._shown_count = self._count()
+            self._counter = Static(self._count_text(self._shown_count), classes="field-counter")
+            yield self._counter
         if self._suggest is not None:
             yield self._suggest
         # the error and warning lines are mounted when first needed (fewer widgets per page)
@@ -304,25 +308,29 @@ class FieldEditor(Vertical):
         elif isinstance(widget, Input):
             widget.replace(text, 0, len(widget.value))
 
-    def _count_text(self) -> Text:
-        f = self.field
+    def _count(self) -> int:
         raw = self._control.read()
-        count = count_chars(raw if isinstance(raw, str) else "", multiline=f.type is FieldType.TEXTAREA)
-        limit = f.max_length or 0
+        return count_chars(raw if isinstance(raw, str) else "", multiline=self.field.type is FieldType.TEXTAREA)
+
+    def _count_text(self, count: int | None = None) -> Text:
+        count = self._count() if count is None else count
+        limit = self.field.max_length or 0
         text = Text(self._ctx.renderer.ui(f"{count} / {limit} 字"))
         if count > limit:
             text.append(self._ctx.renderer.ui(f"  超出 {count - limit} 字"), style="bold")
         return text
 
     def _update_counter(self) -> None:
+        """The live count, once per key: counted once, and drawn without a new layout (one line either way)."""
         f = self.field
-        if f.max_length is None:
+        if f.max_length is None or self._counter is None:
             return
-        for counter in self.query(".field-counter").results(Static):
-            raw = self._control.read()
-            count = count_chars(raw if isinstance(raw, str) else "", multiline=f.type is FieldType.TEXTAREA)
-            counter.update(self._count_text(), layout=False)  # one line either way: no new layout per key
-            counter.set_class(count > f.max_length, "-over")
+        count = self._count()
+        if count == self._shown_count:
+            return
+        self._shown_count = count
+        self._counter.update(self._count_text(count), layout=False)
+        self._counter.set_class(count > f.max_length, "-over")
 
     @on(Input.Changed)
     @on(TextArea.Changed)

@@ -17,6 +17,7 @@ interface. A result that arrives after the text changed again is dropped.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
@@ -104,6 +105,7 @@ class SuggestLine(Vertical):
         self._simplified = simplified
         self._script = script
         self._timer: Timer | None = None
+        self._changed_at = 0.0
         self._dismissed: set[str] = set()
         self.offer: Offer | None = None
 
@@ -117,14 +119,27 @@ class SuggestLine(Vertical):
     # --- computing, off the interface thread -------------------------------------------
 
     def schedule(self) -> None:
-        """The field changed: look again once typing pauses."""
-        if self._timer is not None:
-            self._timer.stop()
+        """The field changed: look again once typing pauses.
+
+        Called for every key, so it only notes the time: one timer waits, and when it fires
+        early (typing went on) it waits again for what is left of the pause.
+        """
+        self._changed_at = time.monotonic()
         if self.offer is not None and self.offer.source != self._read():
             self._show(None)
-        self._timer = self.set_timer(DEBOUNCE_SECONDS, self.check_now)
+        if self._timer is None:
+            self._timer = self.set_timer(DEBOUNCE_SECONDS, self._pause_over)
+
+    def _pause_over(self) -> None:
+        left = self._changed_at + DEBOUNCE_SECONDS - time.monotonic()
+        if left > 0.01:
+            self._timer = self.set_timer(left, self._pause_over)
+            return
+        self.check_now()
 
     def check_now(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
         self._timer = None
         text = self._read()
         self._compute(text, self._script(), frozenset(self._dismissed))

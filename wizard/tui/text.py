@@ -10,14 +10,11 @@ segment by segment (never joined into a markup string):
 - answers are inserted as typed (cleaned of control characters), never
   converted.
 
-For the Markdown body of a step, literals are the author's Markdown, while
-labels and answers are escaped so that an answer cannot add a link, a
-heading or HTML.
+The body of a step (a little Markdown) is drawn by :mod:`wizard.tui.body`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from rich.cells import cell_len
@@ -69,51 +66,6 @@ def flow_text(
             else:
                 out.append(clean_text(value), style=VALUE_STYLE)
     return out
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&:\"'=$])")
-
-
-def escape_markdown(s: str) -> str:
-    """Make ``s`` literal inside Markdown: every ASCII punctuation sign that
-    Markdown gives a meaning to is backslash-escaped, and line breaks become
-    hard breaks so that a line cannot start a heading, a list or a quote."""
-    cleaned = clean_text(s)
-    escaped = _MD_SPECIAL.sub(r"\\\1", cleaned)
-    return "\\\n".join(escaped.split("\n"))
-
-
-def markdown_body(text: FlowText | None, renderer: TextRenderer, values: Lookup | None = None) -> str:
-    """A step body as Markdown for Textual's ``Markdown`` widget.
-
-    Site labels become **「label」** (bold, escaped); answers are escaped; the
-    author's literal Markdown (links, lists, emphasis) is kept."""
-    if text is None:
-        return ""
-    lookup = values or _none
-    out: list[str] = []
-    for seg in text.segments:
-        if isinstance(seg, Literal):
-            out.append(clean_text(renderer.ui(seg.text)))
-        elif isinstance(seg, SiteLabel):
-            out.append(_markdown_label(seg.text, renderer))
-        elif isinstance(seg, Ref):
-            value = lookup(seg.name)
-            out.append(escape_markdown(renderer.missing if value is None or value == "" else value))
-    return "".join(out)
-
-
-def _markdown_label(label: str, renderer: TextRenderer) -> str:
-    """「**label**」 plus the converted reading, if any.
-
-    The emphasis goes inside the brackets: CommonMark does not open ``**``
-    between a Han character and a punctuation mark such as 「.
-    """
-    shown = renderer.label(label)
-    head = f"「{label}」"
-    if not shown.startswith(head):
-        return escape_markdown(shown)
-    return f"「**{escape_markdown(label)}**」{escape_markdown(shown[len(head) :])}"
 
 
 def hanging(mark: str, body: RichText, *, style: str = "") -> Table:

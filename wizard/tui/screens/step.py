@@ -1,4 +1,4 @@
-"""One step of the flow: title, Markdown body, tips and warnings, fields, Next and Back."""
+"""One step of the flow: title, body, tips and warnings, fields, Next and Back."""
 
 from __future__ import annotations
 
@@ -11,18 +11,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Input, Markdown, Static
+from textual.widgets import Button, Input, Static
 
 from wizard.fields import MUST_CONFIRM, REQUIRED, RawAnswer, validate
 from wizard.flow.conditions import Answer, evaluate
 from wizard.flow.model import Check, CheckLevel, Note, Step, condition_fields
 from wizard.safety import check_url
 from wizard.session import REVIEW
+from wizard.tui.body import render_body
 from wizard.tui.editors import FieldContext, FieldEditor, initial_raw
 from wizard.tui.keys import STEP, bindings, display_of
 from wizard.tui.links import follow_link
 from wizard.tui.screens.base import WizardScreen
-from wizard.tui.text import flow_text, hanging, markdown_body, plain
+from wizard.tui.screens.dialogs import PickerDialog
+from wizard.tui.text import flow_text, hanging, plain
 from wizard.tui.widgets import KeyBar, StepList, TopBar
 
 
@@ -72,6 +74,7 @@ class StepScreen(WizardScreen):
         self._show_errors = False
         self._editors: list[FieldEditor] = []
         self._notes: list[tuple[Note, Static]] = []
+        self._body_links: list[str] = []  # links written in the body, in order (their click actions hold the index)
         self._acknowledged: tuple[tuple[str, str], ...] | None = None
         self._watched: set[str] = set()
         self.page_ready = False  # the content pane of ``step`` is mounted
@@ -92,14 +95,15 @@ class StepScreen(WizardScreen):
         session, renderer, step = self.session, self.renderer, self.step
         self._editors = []
         self._notes = []
+        self._body_links = []
         out: list[Widget] = [Static(flow_text(step.title, renderer, self.value_of), classes="step-title")]
         if self.changing:
             hint = f"修改完成后按 {display_of('next', STEP)} 回到“检查答案”。"
             out.append(Static(Text(self.t(hint)), classes="hint"))
         if step.body:
-            out.append(
-                Markdown(markdown_body(step.body, renderer, self.value_of), open_links=False, classes="step-body")
-            )
+            body = render_body(step.body, renderer, self.value_of)
+            self._body_links = body.links
+            out.append(Static(body.renderable, classes="step-body"))
         if step.link:
             out.append(Static(self._link_line(step.link), classes="step-link"))
         for note in step.tips:
@@ -169,6 +173,7 @@ class StepScreen(WizardScreen):
         self._editors = []
         self._notes = []
         self._acknowledged = None
+        self._stop_shown = False  # the stop box (a blocking check) is shown
         # the answers this step's conditions read: only a change to one of them can show or hide something
         conditions = [f.when for f in step.fields] + [o.when for f in step.fields for o in f.options]
         conditions += [n.when for n in (*step.tips, *step.warnings)]
@@ -251,7 +256,9 @@ class StepScreen(WizardScreen):
                 editor.set_messages(None, verdict.warning if editor.warning else None)
         if editor.field.id in self._watched:
             self._refresh_visibility()
-        self.query_one("#stop-box", Static).remove_class("-shown")
+        if self._stop_shown:
+            self._stop_shown = False
+            self.query_one("#stop-box", Static).remove_class("-shown")
 
     def _record(self, editor: FieldEditor, raw: RawAnswer) -> None:
         """Keep what was typed (as a draft) and the value when it is valid, then ask for a save."""
@@ -276,10 +283,10 @@ class StepScreen(WizardScreen):
                     self.action_next()
                 return
 
-    @on(Markdown.LinkClicked)
-    def _markdown_link(self, event: Markdown.LinkClicked) -> None:
-        event.stop()
-        follow_link(self.wizard, event.href)
+    def action_open_body_link(self, index: object) -> None:
+        """A link of the body clicked (its click action holds only its number)."""
+        if isinstance(index, int) and 0 <= index < len(self._body_links):
+            follow_link(self.wizard, self._body_links[index])
 
     # --- moving ----------------------------------------------------------------------------
 
@@ -344,6 +351,7 @@ class StepScreen(WizardScreen):
         text.append(self.t(f"您可以修改本页的内容，或按 {back} 回到前面的步骤修改答案。"))
         box.update(text)
         box.add_class("-shown")
+        self._stop_shown = True
         box.scroll_visible(animate=False)
         self.notify(self.t("根据您的回答，现在还不能继续，请看页面下方的说明。"), severity="error", markup=False)
 
@@ -356,14 +364,27 @@ class StepScreen(WizardScreen):
             return
         self.wizard.go(previous)
 
+    def links(self) -> list[str]:
+        """The step's link, then the links of its body, each once."""
+        return list(dict.fromkeys(([self.step.link] if self.step.link else []) + self._body_links))
+
     def action_open_link(self) -> None:
-        if self.step.link:
-            follow_link(self.wizard, self.step.link)
+        links = self.links()
+        if len(links) == 1:
+            follow_link(self.wizard, links[0])
+        elif links:
+            items = [(url, plain(f"{check_url(url).host or url}  {url}", multiline=False)) for url in links]
+
+            def picked(url: str | None) -> None:
+                if url is not None:
+                    follow_link(self.wizard, url)
+
+            self.app.push_screen(PickerDialog(self.t("打开哪个网页？"), items), picked)
 
     def action_steps(self) -> None:
         self.wizard.action_jump()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_link":
-            return bool(self.step.link)
+            return bool(self.links())
         return True

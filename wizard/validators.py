@@ -20,6 +20,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
+from wizard.flow.model import TEXT_HARD_CAP  # longer input is cut to this, with a warning
 from wizard.flow.record import record
 from wizard.safety import clean_text
 
@@ -388,9 +389,6 @@ def parse_uscc(raw: str) -> Parsed:
 
 
 # --- free text ---------------------------------------------------------------------------
-
-#: Longer input is cut to this many characters (with a warning), whatever the field says.
-TEXT_HARD_CAP = 20_000
 
 
 def _prepare_text(raw: str, multiline: bool) -> str:

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from wizard.errors import WizardError
 from wizard.flow.model import AllOf, AnyOf, Compare, Condition, NotOf, Op, TimeUnit
@@ -46,6 +47,7 @@ _TOKEN = re.compile(
   | (?P<op>==|!=|<=|>=|<|>|\(|\)|\[|\]|,)
   | (?P<quoted>'[^']*'|"[^"]*")
   | (?P<word>[^\s=!<>()\[\],'"]+)
+  | (?P<bad>[\s\S])
     """,
     re.VERBOSE,
 )
@@ -81,27 +83,27 @@ class _Pos:
         return Compare(field, op, values, number, unit, self.line, self.col)
 
 
-@record
 class _Tok:
-    kind: str  # op, quoted, word
-    text: str
-    offset: int
+    """One token (a plain class: tokens are many, short-lived and never compared)."""
+
+    __slots__ = ("kind", "offset", "text")
+
+    def __init__(self, kind: str, text: str, offset: int) -> None:
+        self.kind = kind  # op, quoted, word
+        self.text = text
+        self.offset = offset
 
 
 def _tokenize(expr: str) -> list[_Tok]:
     tokens: list[_Tok] = []
-    pos = 0
-    while pos < len(expr):
-        m = _TOKEN.match(expr, pos)
-        if m is None:
-            raise ConditionSyntaxError(pos, f"unexpected character {expr[pos]!r}")
+    for m in _TOKEN.finditer(expr):
         kind = m.lastgroup or ""
-        if kind != "space":
-            text = m.group()
-            if kind == "quoted":
-                text = text[1:-1]
-            tokens.append(_Tok(kind, text, pos))
-        pos = m.end()
+        if kind == "space":
+            continue
+        if kind == "bad":  # what no token can start with: a quote that is never closed
+            raise ConditionSyntaxError(m.start(), f"unexpected character {m.group()!r}")
+        text = m.group()
+        tokens.append(_Tok(kind, text[1:-1] if kind == "quoted" else text, m.start()))
     return tokens
 
 
@@ -348,12 +350,24 @@ def evaluate(cond: Condition | None, answers: Answers, today: date) -> bool:
     """True when the condition holds. A missing answer never satisfies a comparison."""
     if cond is None:
         return True
+    if type(cond) is Compare:  # the common case first
+        return _holds(cond, answers, today)
     if isinstance(cond, AllOf):
-        return all(evaluate(c, answers, today) for c in cond.items)
+        for c in cond.items:
+            if not evaluate(c, answers, today):
+                return False
+        return True
     if isinstance(cond, AnyOf):
-        return any(evaluate(c, answers, today) for c in cond.items)
+        for c in cond.items:
+            if evaluate(c, answers, today):
+                return True
+        return False
     if isinstance(cond, NotOf):
         return not evaluate(cond.item, answers, today)
+    return _holds(cond, answers, today)
+
+
+def _holds(cond: Compare, answers: Answers, today: date) -> bool:
     value = answers.get(cond.field)
     op = cond.op
     if op is Op.ANSWERED:
@@ -365,32 +379,39 @@ def evaluate(cond: Condition | None, answers: Answers, today: date) -> bool:
     if not _is_set(value):
         return False
     assert value is not None
-    if op in (Op.EQ, Op.NE):
+    if op is Op.EQ or op is Op.NE:
         equal = _as_text(value) == cond.values[0]
         return equal if op is Op.EQ else not equal
-    if op in (Op.IN, Op.NOT_IN):
+    if op is Op.IN or op is Op.NOT_IN:
         inside = _as_text(value) in cond.values
         return inside if op is Op.IN else not inside
     if op is Op.CONTAINS:
         return isinstance(value, list) and cond.values[0] in value
-    if op in (Op.LT, Op.LE, Op.GT, Op.GE):
+    if op is Op.LT or op is Op.LE or op is Op.GT or op is Op.GE:
         number = _decimal(value)
-        if number is None or cond.number is None:
+        limit = cond.number
+        if number is None or limit is None:
             return False
-        return {
-            Op.LT: number < cond.number,
-            Op.LE: number <= cond.number,
-            Op.GT: number > cond.number,
-            Op.GE: number >= cond.number,
-        }[op]
-    if op in (Op.OLDER_THAN, Op.WITHIN):
+        if op is Op.LT:
+            return number < limit
+        if op is Op.LE:
+            return number <= limit
+        if op is Op.GT:
+            return number > limit
+        return number >= limit
+    if op is Op.OLDER_THAN or op is Op.WITHIN:
         when = _date(value)
         if when is None or cond.number is None or cond.unit is None:
             return False
-        limit = shift_date(when, int(cond.number), cond.unit)
-        older = limit < today
+        older = _shifted(when, int(cond.number), cond.unit) < today
         return older if op is Op.OLDER_THAN else not older
     return False  # pragma: no cover - every Op is handled above
+
+
+@lru_cache(maxsize=1024)
+def _shifted(d: date, amount: int, unit: TimeUnit) -> date:
+    """:func:`shift_date`, remembered: the linter's search asks the same few dates again and again."""
+    return shift_date(d, amount, unit)
 
 
 def describe(cond: Condition | None) -> str:

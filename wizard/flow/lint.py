@@ -20,6 +20,7 @@ from wizard.flow.model import (
     CHOICE_TYPES,
     FREE_TEXT_TYPES,
     NUMERIC_TYPES,
+    TEXT_HARD_CAP,
     AllOf,
     AnyOf,
     Compare,
@@ -36,7 +37,6 @@ from wizard.flow.model import (
 )
 from wizard.flow.record import record
 from wizard.safety import check_url
-from wizard.validators import TEXT_HARD_CAP
 
 MAX_PATTERN = 200
 _NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]")
@@ -477,6 +477,7 @@ class _Search:
             for c in _compares(cond):
                 self.mentions.setdefault(c.field, []).append(c)
         self._values: dict[str, list[Answer | None]] = {}
+        self._reads: dict[str, frozenset[str]] = {}
         self.truncated: set[str] = set()  # fields whose answers were not all tried: "never" is unsure
 
     def never(self, step: Step, f: Field | None) -> bool | None:
@@ -506,15 +507,18 @@ class _Search:
             return None
         decided = [frozenset(f.id for _, f in chosen[:i]) for i in range(len(chosen) + 1)]
         conds = self._needed(conds)
+        # At position i only a condition that reads the field decided last (chosen[i - 1]) can have
+        # turned False: every other one gives what it gave one level up, where it was not False.
+        reads = [set(_names(c)) for c in conds]
+        check_at: list[tuple[Condition | None, ...]] = [()]
+        check_at.extend(tuple(c for c, r in zip(conds, reads, strict=True) if f.id in r) for _, f in chosen)
         budget = min(self.budget, SEARCH_PER_TARGET)
         spent = 0
         # What is still read from position i on: a state that failed once fails again (memoised by
         # the answers that matter), which keeps the search from re-trying equivalent combinations.
         live: list[frozenset[str]] = [frozenset(deps)] * (len(chosen) + 1)
         for i in range(len(chosen) - 1, -1, -1):
-            step_i, f_i = chosen[i]
-            read = {*_names(step_i.when), *_names(f_i.when), *(n for o in f_i.options for n in _names(o.when))}
-            live[i] = live[i + 1] | read
+            live[i] = live[i + 1] | self.reads(chosen[i][1].id)
         failed: set[tuple[object, ...]] = set()
 
         def search(i: int, eff: dict[str, Answer]) -> bool:
@@ -524,7 +528,7 @@ class _Search:
                 raise _GiveUp
             if i == len(chosen):
                 return target(eff)
-            if any(_partial(c, eff, decided[i], self.today) is False for c in conds):
+            if any(_partial(c, eff, decided[i], self.today) is False for c in check_at[i]):
                 return False  # the answers given so far already rule the target out
             key = (i, *sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in eff.items() if k in live[i]))
             if key in failed:
@@ -595,12 +599,17 @@ class _Search:
             if name not in index:
                 return None  # an unknown field: reported elsewhere
             seen.add(name)
-            step, f = self.order[index[name]]
-            todo.extend(_names(step.when))
-            todo.extend(_names(f.when))
-            for opt in f.options:
-                todo.extend(_names(opt.when))
+            todo.extend(self.reads(name))
         return sorted((self.order[index[n]] for n in seen), key=lambda sf: index[sf[1].id])
+
+    def reads(self, field_id: str) -> frozenset[str]:
+        """The fields read by whether a (known) field is shown: its step's, its own and its options' conditions."""
+        found = self._reads.get(field_id)
+        if found is None:
+            step, f = self.order[self.index[field_id]]
+            found = frozenset({*_names(step.when), *_names(f.when), *(n for o in f.options for n in _names(o.when))})
+            self._reads[field_id] = found
+        return found
 
     def values(self, f: Field) -> list[Answer | None]:
         """The answers worth trying for a field: one per region the flow's conditions tell apart."""

@@ -33,58 +33,66 @@ class TemplateSyntaxError(WizardError):
         self.message = message
 
 
+#: What ends a run of literal text, in order of precedence at one position.
+_SPECIAL = re.compile(r"\{\{|\}\}|\{|\}|\[\[")
+
+
 def parse_text(source: str, line: int = 0, col: int = 0, span: Span | None = None) -> Text:
     """Split author text into literal, reference and site-label segments.
 
     ``span`` (where the text was written) lets later checks point at the
     exact line and column of a reference.
     """
+    if "{" not in source and "}" not in source and "[[" not in source:  # most text: one literal
+        return Text(source, (Literal(source),) if source else (), line, col, span)
     segments: list[Segment] = []
     buf: list[str] = []
     i = 0
     n = len(source)
-
-    def flush() -> None:
-        if buf:
-            segments.append(Literal("".join(buf)))
-            buf.clear()
-
+    search = _SPECIAL.search
     while i < n:
-        ch = source[i]
-        if source.startswith("{{", i) or source.startswith("}}", i):
-            buf.append(ch)
-            i += 2
-            continue
-        if ch == "{":
-            end = source.find("}", i + 1)
+        m = search(source, i)
+        if m is None:
+            buf.append(source[i:])
+            break
+        start = m.start()
+        if start > i:
+            buf.append(source[i:start])
+        token = m.group()
+        if token in ("{{", "}}"):
+            buf.append(token[0])
+            i = start + 2
+        elif token == "{":
+            end = source.find("}", start + 1)
             if end < 0:
-                raise TemplateSyntaxError(i, "'{' without a closing '}' (write '{{' for a literal brace)")
-            name = source[i + 1 : end].strip()
+                raise TemplateSyntaxError(start, "'{' without a closing '}' (write '{{' for a literal brace)")
+            name = source[start + 1 : end].strip()
             if not _NAME.match(name):
                 raise TemplateSyntaxError(
-                    i,
+                    start,
                     f"'{{{name}}}' is not a field id (letters, digits and _; write '{{{{' for a brace)",
                 )
-            flush()
-            segments.append(Ref(name, i))
+            if buf:
+                segments.append(Literal("".join(buf)))
+                buf.clear()
+            segments.append(Ref(name, start))
             i = end + 1
-            continue
-        if ch == "}":
-            raise TemplateSyntaxError(i, "'}' without an opening '{' (write '}}' for a literal brace)")
-        if source.startswith("[[", i):
-            end = source.find("]]", i + 2)
+        elif token == "}":
+            raise TemplateSyntaxError(start, "'}' without an opening '{' (write '}}' for a literal brace)")
+        else:  # "[["
+            end = source.find("]]", start + 2)
             if end < 0:
-                raise TemplateSyntaxError(i, "'[[' without a closing ']]'")
-            label = source[i + 2 : end]
+                raise TemplateSyntaxError(start, "'[[' without a closing ']]'")
+            label = source[start + 2 : end]
             if not label.strip() or "\n" in label or "[[" in label:
-                raise TemplateSyntaxError(i, "a site label [[...]] must hold the words of one button or field")
-            flush()
+                raise TemplateSyntaxError(start, "a site label [[...]] must hold the words of one button or field")
+            if buf:
+                segments.append(Literal("".join(buf)))
+                buf.clear()
             segments.append(SiteLabel(label))
             i = end + 2
-            continue
-        buf.append(ch)
-        i += 1
-    flush()
+    if buf:
+        segments.append(Literal("".join(buf)))
     return Text(source, tuple(segments), line, col, span)
 
 

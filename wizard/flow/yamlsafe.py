@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import yaml
 
@@ -334,13 +334,27 @@ class _Reader:
         return self.source.position(mark.index)
 
     def run(self) -> YamlNode | None:
+        parser = _PARSER(self.text)  # what yaml.parse does, without a generator around each event
+        try:
+            return self._events(parser.check_event, parser.get_event)
+        finally:
+            parser.dispose()
+
+    def _events(self, more: Callable[[], bool], take: Callable[[], yaml.Event]) -> YamlNode | None:
         documents = 0
         count = 0
-        for event in yaml.parse(self.text, Loader=_PARSER):
-            if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+        exact = self.exact
+        while more():
+            event = take()
+            kind = event.__class__
+            if kind in _SKIPPED:
                 continue
-            line, col = self.position(event.start_mark)
-            if isinstance(event, yaml.DocumentStartEvent):
+            mark: _Mark | None = event.start_mark
+            if exact and mark is not None:  # nothing was removed: libyaml's own line and column are the file's
+                line, col = mark.line + 1, mark.column + 1
+            else:
+                line, col = self.position(mark)
+            if kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     self.report(line, col, "a second YAML document ('---'); a flow file holds one")
@@ -365,29 +379,31 @@ class _Reader:
             if count > MAX_NODES:
                 raise self.fatal(line, col, f"too many values (over {MAX_NODES:,})")
             if isinstance(event, yaml.ScalarEvent):
-                start: _Mark | None = event.start_mark
                 end: _Mark | None = event.end_mark
-                start_index = start.index if start is not None else 0
+                start_index = mark.index if mark is not None else 0
                 end_index = end.index if end is not None else start_index
                 style = event.style or ""
                 span = Span(self.source, start_index, end_index, style)
-                self.attach(Scalar(line, col, event.value, plain=not style, span=span, bogus=tagged))
-            elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                self.attach(Scalar(line, col, event.value, not style, span, tagged))
+            elif kind is yaml.SequenceStartEvent or kind is yaml.MappingStartEvent:
                 if len(self.stack) >= MAX_DEPTH:
                     raise self.fatal(line, col, f"nesting deeper than {MAX_DEPTH} levels")
-                node: YamlNode = Seq(line, col) if isinstance(event, yaml.SequenceStartEvent) else Map(line, col)
+                node: YamlNode = Seq(line, col) if kind is yaml.SequenceStartEvent else Map(line, col)
                 # a tagged list or mapping is read (to go on) but left out: its tag was reported
                 self.attach(Scalar(line, col, "", bogus=True) if tagged else node)
                 self.stack.append(node)
-                if isinstance(node, Map):
+                if kind is yaml.MappingStartEvent:
                     self.pending_key.append(None)
                     self.seen_keys.append({})
-            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            elif kind is yaml.SequenceEndEvent or kind is yaml.MappingEndEvent:
                 closed = self.stack.pop()
                 if isinstance(closed, Map):
                     self.pending_key.pop()
                     self.seen_keys.pop()
         return self.root
+
+
+_SKIPPED = frozenset({yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent})
 
 
 def parse_document(text: str, source: SourceText, path: str) -> tuple[YamlNode | None, list[Diagnostic]]:
@@ -484,11 +500,11 @@ def escaped_chars(tree: YamlNode, path: str) -> list[Diagnostic]:
     :func:`clean_source`; whatever is left in a value was spelt as an escape.
     """
     found: list[Diagnostic] = []
+    if not any(_escaped(node) for node in _scalars(tree)):
+        return found  # the usual case, found without building every key path
     for where, node in walk(tree):
-        if not isinstance(node, Scalar) or node.bogus:
+        if not isinstance(node, Scalar) or not _escaped(node):
             continue
-        if node.span is not None and node.span.style != '"':
-            continue  # only a double-quoted scalar has escapes; the rest was cleaned with the source
         bad = forbidden_chars(node.value)
         if not bad:
             continue
@@ -496,6 +512,28 @@ def escaped_chars(tree: YamlNode, path: str) -> list[Diagnostic]:
         line, col = node.span.locate(node.value, offset) if node.span is not None else (node.line, node.col)
         found.append(Diagnostic(Severity.ERROR, Location(path, line, col), _forbidden_message(name), where))
     return found
+
+
+def _escaped(node: Scalar) -> bool:
+    """Whether a scalar holds a forbidden character that can only have come from an escape."""
+    if node.bogus or (node.span is not None and node.span.style != '"'):
+        return False  # only a double-quoted scalar has escapes; the rest was cleaned with the source
+    return bool(forbidden_chars(node.value))
+
+
+def _scalars(node: YamlNode) -> Iterator[Scalar]:
+    """Every scalar of a tree, keys included, in no particular order."""
+    todo: list[YamlNode] = [node]
+    while todo:
+        current = todo.pop()
+        if isinstance(current, Scalar):
+            yield current
+        elif isinstance(current, Seq):
+            todo.extend(current.items)
+        else:
+            for key, value in current.items:
+                yield key
+                todo.append(value)
 
 
 def read_document(data: bytes, path: str) -> Document:

@@ -6,13 +6,13 @@ import io
 
 from rich.console import Console, RenderableType
 from rich.style import Style
-from rich.table import Table
 from rich.text import Text as RichText
 
 from wizard.flow.model import Text as FlowText
 from wizard.flow.templates import parse_text
 from wizard.render import PLAIN
 from wizard.tui.body import BULLET, render_body
+from wizard.tui.text import HangingRows
 
 
 def _parse(source: str) -> FlowText:
@@ -153,5 +153,5 @@ def test_shipped_bodies_keep_every_word() -> None:
 
 def test_a_list_is_a_grid_and_a_paragraph_is_text() -> None:
     body = render_body(_parse("- 一\n- 二"), PLAIN, {}.get)
-    assert isinstance(body.renderable, Table)
+    assert isinstance(body.renderable, HangingRows)
     assert body.renderable.row_count == 2

@@ -4,7 +4,7 @@ Flow bodies use what ``docs/flow-format.md`` promises: paragraphs, ``-``/``*``/`
 and numbered lists, ``**bold**`` and ``*emphasis*``, ```code```, links
 ``[text](https://…)``, ``<https://…>`` and bare ``https://…`` addresses, plus
 headings, quotes and ``---`` rules. That subset is drawn here as a Rich
-:class:`~rich.console.Group` of :class:`~rich.text.Text` paragraphs and grids (a list
+:class:`~rich.console.Group` of :class:`~rich.text.Text` paragraphs and hanging rows (a list
 keeps its hanging indent), shown in a single ``Static``. Textual's ``Markdown``
 widget mounts a widget per block and costs ~30 ms of import (markdown-it, pygments)
 before the first step can be painted; this is one widget and no parser import.
@@ -24,14 +24,13 @@ from dataclasses import dataclass, field
 from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.style import Style
-from rich.table import Table
 from rich.text import Text as RichText
 
 from wizard.flow.model import Literal, Ref, SiteLabel
 from wizard.flow.model import Text as FlowText
 from wizard.render import TextRenderer
 from wizard.safety import clean_text
-from wizard.tui.text import LABEL_STYLE, MISSING_STYLE, VALUE_STYLE, Lookup
+from wizard.tui.text import LABEL_STYLE, MISSING_STYLE, VALUE_STYLE, HangingRows, Lookup
 
 LINK_STYLE = "underline"
 STRONG_STYLE = "bold"
@@ -324,15 +323,13 @@ def render_body(
         return body
     inline = _Inline(body.links, action)
     parts: list[RenderableType] = []
-    grid: Table | None = None  # the list being built
+    grid: HangingRows | None = None  # the list being built
     for block in _blocks(_lines(body_runs(text, renderer, values))):
         if parts and block.loose_before:
             parts.append(RichText(""))
         if block.kind in ("bullet", "ordered"):
             if grid is None or block.loose_before:
-                grid = Table.grid(padding=(0, 1, 0, 0))
-                grid.add_column(no_wrap=True)
-                grid.add_column(ratio=1, overflow="fold")
+                grid = HangingRows([])
                 parts.append(grid)
             grid.add_row(RichText(block.mark), inline.render(_join(block.lines)))
             continue
@@ -342,22 +339,9 @@ def render_body(
         elif block.kind == "heading":
             parts.append(inline.render(_join(block.lines), HEADING_STYLE))
         elif block.kind == "quote":
-            quote = Table.grid(padding=(0, 0, 0, 0))
-            quote.add_column(no_wrap=True)
-            quote.add_column(ratio=1, overflow="fold")
-            quote.add_row(RichText(QUOTE_MARK, style="dim"), inline.render(_join(block.lines), "italic"))
-            parts.append(quote)
+            quote = inline.render(_join(block.lines), "italic")
+            parts.append(HangingRows([(RichText(QUOTE_MARK, style="dim"), quote)], gap=0))
         else:
             parts.append(inline.render(_join(block.lines)))
-    _widen_marks(parts)
     body.renderable = parts[0] if len(parts) == 1 else Group(*parts)
     return body
-
-
-def _widen_marks(parts: list[RenderableType]) -> None:
-    """Numbered marks of one list share one width (``9.`` and ``10.`` line up)."""
-    for part in parts:
-        if isinstance(part, Table) and part.columns:
-            cells = list(part.columns[0].cells)
-            width = max((cell_len(c.plain) for c in cells if isinstance(c, RichText)), default=1)
-            part.columns[0].width = max(1, width)

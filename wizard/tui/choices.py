@@ -3,7 +3,8 @@
 Textual's ``SelectionList`` and ``RadioSet`` draw one line per option (long
 labels are cut, or the tick marks land on the wrong line), so choices are an
 :class:`~textual.widgets.OptionList` whose prompts are two-column grids: the
-mark (``[✓]`` / ``(✓)``) and the label, wrapped with a hanging indent. ↑↓
+mark (``[✓]`` / ``(✓)``) and the label, wrapped with a hanging indent
+(:class:`~wizard.tui.text.HangingRows`). ↑↓
 move, Space or Enter ticks, a click ticks.
 """
 
@@ -13,21 +14,18 @@ from collections.abc import Hashable, Sequence
 from typing import ClassVar
 
 from rich.console import RenderableType
-from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from wizard.tui.text import HangingRows
 
-def mark_grid(mark: str, body: RenderableType) -> Table:
+
+def mark_grid(mark: str, body: RenderableType) -> HangingRows:
     """``mark`` in a narrow column, ``body`` wrapped beside it."""
-    grid = Table.grid(padding=(0, 1, 0, 0))
-    grid.add_column(width=3, no_wrap=True)
-    grid.add_column(ratio=1, overflow="fold")
-    grid.add_row(Text(mark), body)
-    return grid
+    return HangingRows([(Text(mark), body)], mark_width=3)
 
 
 class ChoiceList(OptionList):
@@ -65,7 +63,7 @@ class ChoiceList(OptionList):
         """Ticked values, in the order of the options."""
         return [v for v in self._values if v in self._selected]
 
-    def _prompt(self, index: int) -> Table:
+    def _prompt(self, index: int) -> HangingRows:
         ticked = self._values[index] in self._selected
         if self._multiple:
             mark = "[✓]" if ticked else "[ ]"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -14,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from wizard.session import CHECKLIST, REVIEW, Session
-from wizard.tui.text import flow_text
+from wizard.tui.text import HangingRows, flow_text
 
 if TYPE_CHECKING:
     from wizard.render import TextRenderer
@@ -103,10 +102,8 @@ class StepList(Static):
         self.update(self._render_list(session, renderer))
 
     @staticmethod
-    def _render_list(session: Session, renderer: TextRenderer) -> Table:
-        grid = Table.grid(padding=(0, 1, 0, 0))
-        grid.add_column(no_wrap=True)
-        grid.add_column(ratio=1, overflow="fold")
+    def _render_list(session: Session, renderer: TextRenderer) -> HangingRows:
+        grid = HangingRows([])
         grid.add_row(Text(renderer.ui("步骤"), style="bold"), Text())
         steps = session.visible_steps()
         for i, step in enumerate(steps, start=1):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -14,6 +13,7 @@ from textual.widgets import Static
 
 from wizard.render import TextRenderer
 from wizard.tui.keys import BUILTIN_KEYS, CHECKLIST, GLOBAL, KEYS, REVIEW, STEP
+from wizard.tui.text import HangingRows
 from wizard.tui.widgets import KeyBar
 
 ABOUT = (
@@ -24,13 +24,11 @@ ABOUT = (
 )
 
 
-def key_table(renderer: TextRenderer) -> Table:
+def key_table(renderer: TextRenderer) -> HangingRows:
     """Every key, grouped by where it works: the key, and what it does (wrapped beside it)."""
     rows: list[tuple[str, str, str]] = [(k.where, k.display, k.description) for k in KEYS]
     rows += [(GLOBAL, display, what) for display, what in BUILTIN_KEYS]
-    grid = Table.grid(padding=(0, 2, 0, 0))
-    grid.add_column(no_wrap=True)
-    grid.add_column(ratio=1, overflow="fold")
+    grid = HangingRows([], gap=2)
     for i, where in enumerate((STEP, REVIEW, CHECKLIST, GLOBAL)):
         if i:
             grid.add_row(Text(), Text())

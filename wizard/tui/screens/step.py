@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -24,7 +23,7 @@ from wizard.tui.keys import STEP, bindings, display_of
 from wizard.tui.links import follow_link
 from wizard.tui.screens.base import WizardScreen
 from wizard.tui.screens.dialogs import PickerDialog
-from wizard.tui.text import flow_text, hanging, plain
+from wizard.tui.text import HangingRows, flow_text, hanging, plain
 from wizard.tui.widgets import KeyBar, StepList, TopBar
 
 
@@ -186,7 +185,7 @@ class StepScreen(WizardScreen):
         out.append(self.t(f"（按 {display_of('open_link', STEP)} 打开）"))
         return out
 
-    def _note_text(self, kind: str, note: Note) -> Table:
+    def _note_text(self, kind: str, note: Note) -> HangingRows:
         mark = self.t(kind) + "：" if kind == "提示" else "⚠ " + self.t(kind) + "："
         return hanging(mark, flow_text(note.text, self.renderer, self.value_of), style="bold")
 

@@ -49,7 +49,14 @@ def test_construction_by_position_keyword_and_default() -> None:
     assert Point(1).y == 0
     assert Point(y=5, x=3) == Point(3, 5)
     assert Point(1, tag="t").tag == "t"
-    assert Point.y == 0  # a default stays readable on the class, as with dataclasses
+
+
+def test_records_are_slotted_and_can_be_weakly_referenced() -> None:
+    import weakref
+
+    p = Labelled(1)
+    assert not hasattr(p, "__dict__")
+    assert weakref.ref(p)() is p
 
 
 @pytest.mark.parametrize(

@@ -43,6 +43,7 @@ _NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+
 _MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")
 _AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>")
 _BARE_URL = re.compile(r"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*://[!-~]*")
+_LINK_FORMS = ((_MD_LINK, "]("), (_AUTOLINK, "<"), (_BARE_URL, "://"))  # each with what it cannot match without
 _URL_TAIL = ".,;:!?)]}>'\""
 OFFICIAL = "12315.cn, samr.gov.cn, gsxt.gov.cn, gov.cn"
 
@@ -299,7 +300,9 @@ class _Linter:
     def links_in(self, text: Text, where: str) -> None:
         """Markdown links, autolinks and bare ``scheme://`` addresses written in a text."""
         found: dict[int, str] = {}
-        for regex in (_MD_LINK, _AUTOLINK, _BARE_URL):
+        for regex, marker in _LINK_FORMS:
+            if marker not in text.source:
+                continue  # most text holds no link: skip the regex
             for m in regex.finditer(text.source):
                 start = m.start(1) if regex.groups else m.start()
                 url = m.group(1) if regex.groups else m.group().rstrip(_URL_TAIL)

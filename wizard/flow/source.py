@@ -61,14 +61,23 @@ class SourceText:
         return self.line_col(self.original(cleaned_index))
 
 
-@record(eq=False)
 class Span:
-    """Where one scalar was written: ``[start, end)`` in the cleaned text, and its YAML style."""
+    """Where one scalar was written: ``[start, end)`` in the cleaned text, and its YAML style.
 
-    source: SourceText
-    start: int
-    end: int
-    style: str = ""  # '' plain, "'" or '"' quoted, '|' literal block, '>' folded block
+    A plain class (not a record): one is made for every scalar of a file, and spans are
+    compared by identity anyway. Treat it as immutable.
+    """
+
+    __slots__ = ("end", "source", "start", "style")
+
+    def __init__(self, source: SourceText, start: int, end: int, style: str = "") -> None:
+        self.source = source
+        self.start = start
+        self.end = end
+        self.style = style  # '' plain, "'" or '"' quoted, '|' literal block, '>' folded block
+
+    def __repr__(self) -> str:
+        return f"Span(start={self.start}, end={self.end}, style={self.style!r})"
 
     def locate(self, value: str, offset: int) -> tuple[int, int]:
         """(line, col) of ``value[offset]`` where it was written.

@@ -62,7 +62,7 @@ class Plan:
 FULL = Plan(
     startup=8,
     validate=15,
-    scale=((100, 9, 1), (1_000, 5, 1), (10_000, 1, 0)),
+    scale=((100, 9, 1), (1_000, 5, 1), (10_000, 3, 1)),
     step_procs=3,
     step_presses=8,
     type_procs=3,

@@ -9,20 +9,26 @@ that was a third of the command's start-up.
 
 :func:`record` builds the same classes without generating any code (the
 package runs no ``exec``): every method is a plain function shared by all
-records, working from per-class tables made once. ``__init__`` fills the
-instance ``__dict__`` with C-level dict operations, which is about as fast as
-a frozen dataclass's generated one. :func:`record` is marked with
-:func:`typing.dataclass_transform`, so type checkers see exactly what they
-see for a dataclass (typed constructors, read-only fields when frozen).
+records, working from per-class tables made once. Like
+``dataclass(slots=True)``, it makes the class again with ``__slots__``:
+instances are a third smaller than a dataclass's and as fast to read, and
+``__init__`` fills the slots through their own setters (which bypass the
+frozen ``__setattr__``). Building an instance costs about what it costs for a
+frozen dataclass (a little more for one-field classes, less for wide ones).
+:func:`record` is marked with :func:`typing.dataclass_transform`, so type
+checkers see exactly what they see for a dataclass (typed constructors,
+read-only fields when frozen).
 
 Semantics follow :mod:`dataclasses`: fields in annotation order (a base
 record's first), defaults and ``field(default_factory=...)``, ``init``,
 ``repr`` and ``compare`` per field, ``__post_init__``, equality between
 instances of the same class on the compared fields, a hash for frozen
-records (none for mutable ones), ``eq=False`` for identity semantics. Records
-also work with :func:`dataclasses.fields`, :func:`dataclasses.replace` and
-:func:`dataclasses.asdict`: the first use builds their field list with the
-:mod:`dataclasses` module that the caller has imported anyway.
+records (none for mutable ones), ``eq=False`` for identity semantics,
+pickling and copying. As with ``slots=True``, a default is not readable on
+the class itself. Records also work with :func:`dataclasses.fields`,
+:func:`dataclasses.replace` and :func:`dataclasses.asdict`: the first use
+builds their field list with the :mod:`dataclasses` module that the caller
+has imported anyway.
 
 Nothing here imports the rest of the project.
 """

@@ -190,3 +190,27 @@ async def test_tips_and_warnings_follow_their_conditions() -> None:
         assert "⚠ 注意： 电视购物的商家常常不在本地" in screen_text(app)
         await choose(pilot, "channel", 0)
         assert "电视购物的商家常常不在本地" not in screen_text(app)
+
+
+async def test_a_tab_right_after_a_tick_goes_to_the_field_the_tick_revealed() -> None:
+    """Space then Tab, queued together (a fast typist): the field shown by the tick gets the focus."""
+    from textual import events
+
+    from wizard.flow.loader import load_flow
+    from wizard.shipped import default_flow
+
+    path = default_flow()
+    app = WizardApp(load_flow(path), path, store=None, resume="fresh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.go("select_merchant")
+        await pilot.pause()
+        channel = app.screen.query_one("#field-channel")
+        channel.focus()
+        await pilot.pause()
+        assert not app.screen.query_one("#field-platform").parent.display  # type: ignore[union-attr]
+        app.post_message(events.Key("space", " "))  # 网购 is the first option
+        app.post_message(events.Key("tab", None))
+        await pilot.pause()
+        assert app.session.answers.get("channel") == "网购"
+        assert app.focused is app.screen.query_one("#field-platform")

@@ -10,7 +10,7 @@ move, Space or Enter ticks, a click ticks.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import ClassVar
 
 from rich.console import RenderableType
@@ -56,6 +56,9 @@ class ChoiceList(OptionList):
         self._multiple = multiple
         chosen = [v for v in self._values if v in set(selected)]
         self._selected: list[Hashable] = chosen if multiple else chosen[-1:]
+        #: Called at once when the ticks change (instead of posting ``Changed``), so that what the
+        #: change shows or hides is settled before the next key (a Tab right after a tick).
+        self.on_toggle: Callable[[], None] | None = None
         super().__init__(*(Option(self._prompt(i)) for i in range(len(self._values))), id=id, classes=classes)
 
     @property
@@ -81,7 +84,10 @@ class ChoiceList(OptionList):
             self._selected = [value]
         for i in range(len(self._values)):
             self.replace_option_prompt_at_index(i, self._prompt(i))
-        self.post_message(self.Changed(self))
+        if self.on_toggle is not None:
+            self.on_toggle()
+        else:
+            self.post_message(self.Changed(self))
 
     def action_tick(self) -> None:
         if self.highlighted is not None:

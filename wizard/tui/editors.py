@@ -211,6 +211,10 @@ class FieldEditor(Vertical):
         self._error: str | None = None
         self._warning: str | None = None
         self._suggest: SuggestLine | None = None
+        #: The page's handler, called at once on a change (else a ``Changed`` message is posted).
+        self.on_edit: Callable[[FieldEditor], None] | None = None
+        if isinstance(self._control.widget, ChoiceList):
+            self._control.widget.on_toggle = self._control_changed
         self._counter: Static | None = None  # the live character count, for fields with a max_length
         self._shown_count = -1
         if ctx.field.type in (FieldType.TEXT, FieldType.TEXTAREA):
@@ -337,6 +341,9 @@ class FieldEditor(Vertical):
     @on(ChoiceList.Changed)
     def _changed(self, event: Message) -> None:
         event.stop()
+        self._control_changed()
+
+    def _control_changed(self) -> None:
         raw = self._control.read()
         if raw == self.last_raw:
             return
@@ -344,7 +351,10 @@ class FieldEditor(Vertical):
         self._update_counter()
         if self._suggest is not None:
             self._suggest.schedule()
-        self.post_message(self.Changed(self))
+        if self.on_edit is not None:
+            self.on_edit(self)
+        else:
+            self.post_message(self.Changed(self))
 
     # --- messages ----------------------------------------------------------------------
 

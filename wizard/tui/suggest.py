@@ -107,14 +107,25 @@ class SuggestLine(Vertical):
         self._timer: Timer | None = None
         self._changed_at = 0.0
         self._dismissed: set[str] = set()
+        self._built: tuple[Static, Button, Button] | None = None
         self.offer: Offer | None = None
 
     def compose(self) -> ComposeResult:
-        t = self._renderer.ui
-        yield Static("", classes="suggest-text")
-        with Horizontal(classes="suggest-buttons"):
-            yield Button(Text(t("使用简体")), classes="suggest-apply", compact=True, variant="primary")
-            yield Button(Text(t("保留原样")), classes="suggest-keep", compact=True)
+        # nothing until the first offer: most fields never get one, and a line of text with two
+        # buttons under every text field made each page slower to build (see ``_parts``)
+        return
+        yield
+
+    def _parts(self) -> tuple[Static, Button, Button]:
+        """The offer's text and its two buttons, mounted the first time an offer is shown."""
+        if self._built is None:
+            t = self._renderer.ui
+            text = Static("", classes="suggest-text")
+            apply = Button(Text(t("使用简体")), classes="suggest-apply", compact=True, variant="primary")
+            keep = Button(Text(t("保留原样")), classes="suggest-keep", compact=True)
+            self.mount(text, Horizontal(apply, keep, classes="suggest-buttons"))
+            self._built = (text, apply, keep)
+        return self._built
 
     # --- computing, off the interface thread -------------------------------------------
 
@@ -179,9 +190,10 @@ class SuggestLine(Vertical):
             text.append("\n")
             text.append(t("请核对：") + "、".join(offer.doubts), style="bold")
             text.append(t("（这些字在简体中也常用，如人名地名，转换后可能不对）"))
-        self.query_one(".suggest-text", Static).update(text)
-        self.query_one(".suggest-apply", Button).label = Text(apply)
-        self.query_one(".suggest-keep", Button).label = Text(keep)
+        shown, apply_button, keep_button = self._parts()
+        shown.update(text)
+        apply_button.label = Text(apply)
+        keep_button.label = Text(keep)
         self.add_class("-shown")
         focused = self.screen.focused
         if focused is not None and self.parent is not None and self.parent in focused.ancestors:

@@ -9,6 +9,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.css.query import QueryType
 from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
@@ -73,6 +74,7 @@ class StepScreen(WizardScreen):
         self._show_errors = False
         self._editors: list[FieldEditor] = []
         self._notes: list[tuple[Note, Static]] = []
+        self._parts: list[Widget] = []  # this step's notes and field editors, in the content pane
         self._body_links: list[str] = []  # links written in the body, in order (their click actions hold the index)
         self._acknowledged: tuple[tuple[str, str], ...] | None = None
         self._watched: set[str] = set()
@@ -86,25 +88,56 @@ class StepScreen(WizardScreen):
         yield TopBar(self.session, self.renderer)
         with Horizontal(id="main"):
             yield StepList(self.session, self.renderer)
-            yield PageScroll(*self._page_widgets(), has_fields=bool(self.step.fields), id="content")
+            yield PageScroll(*self._page_skeleton(), has_fields=bool(self.step.fields), id="content")
         yield KeyBar()
 
-    def _page_widgets(self) -> list[Widget]:
-        """The widgets of the content pane for ``self.step``; fills ``_editors`` and ``_notes``."""
-        session, renderer, step = self.session, self.renderer, self.step
-        self._editors = []
-        self._notes = []
-        self._body_links = []
-        out: list[Widget] = [Static(flow_text(step.title, renderer, self.value_of), classes="step-title")]
+    def _page_skeleton(self) -> list[Widget]:
+        """The content pane: what every step has (kept from one step to the next, updated in place)
+        and, between them, this step's notes and fields (rebuilt for each step; not in a box of their
+        own, so that their margins collapse with their neighbours' as before)."""
+        self._title = Static("", classes="step-title")
+        self._hint = Static("", classes="hint")
+        self._body = Static("", classes="step-body")
+        self._link = Static("", classes="step-link")
+        self._nav_back = Button("", id="back")
+        self._nav_next = Button("", id="next", variant="primary")
+        self._fill_fixed()
+        return [
+            self._title,
+            self._hint,
+            self._body,
+            self._link,
+            *self._page_parts(),
+            Static("", id="stop-box"),
+            Horizontal(self._nav_back, self._nav_next, classes="nav"),
+        ]
+
+    def _fill_fixed(self) -> None:
+        """The title, the hint, the body, the link line and the buttons, for ``self.step``."""
+        renderer, step = self.renderer, self.step
+        self._title.update(flow_text(step.title, renderer, self.value_of))
+        self._hint.display = self.changing
         if self.changing:
-            hint = f"修改完成后按 {display_of('next', STEP)} 回到“检查答案”。"
-            out.append(Static(Text(self.t(hint)), classes="hint"))
+            self._hint.update(Text(self.t(f"修改完成后按 {display_of('next', STEP)} 回到“检查答案”。")))
+        self._body_links = []
+        self._body.display = step.body is not None and bool(step.body)
         if step.body:
             body = render_body(step.body, renderer, self.value_of)
             self._body_links = body.links
-            out.append(Static(body.renderable, classes="step-body"))
+            self._body.update(body.renderable)
+        self._link.display = bool(step.link)
         if step.link:
-            out.append(Static(self._link_line(step.link), classes="step-link"))
+            self._link.update(self._link_line(step.link))
+        self._nav_back.label = Text(self.t("上一步"))
+        self._nav_next.label = Text(self.t("下一步"))
+
+    def _page_parts(self) -> list[Widget]:
+        """This step's notes and field editors; fills ``_editors`` and ``_notes``."""
+        session, renderer, step = self.session, self.renderer, self.step
+        self._editors = []
+        self._notes = []
+        out: list[Widget] = []
+        self._parts = out
         for note in step.tips:
             widget = Static(self._note_text("提示", note), classes="note tip")
             self._notes.append((note, widget))
@@ -122,15 +155,9 @@ class StepScreen(WizardScreen):
                 values=self.value_of,
             )
             editor = FieldEditor(ctx)
+            editor.on_edit = self._editor_changed  # at once: a Tab right after a tick sees what it showed
             self._editors.append(editor)
             out.append(editor)
-        out.append(Static("", id="stop-box"))
-        nav = Horizontal(
-            Button(Text(self.t("上一步")), id="back"),
-            Button(Text(self.t("下一步")), id="next", variant="primary"),
-            classes="nav",
-        )
-        out.append(nav)
         return out
 
     def show_step(
@@ -152,11 +179,15 @@ class StepScreen(WizardScreen):
 
     async def _swap_page(self) -> None:
         content = self.query_one("#content", PageScroll)
-        widgets = self._page_widgets()
+        stop = self.query_one("#stop-box", Static)
+        old = self._parts
         content.has_fields = bool(self.step.fields)
         async with content.batch():
-            await content.remove_children()
-            await content.mount_all(widgets)
+            self._fill_fixed()
+            stop.update("")
+            stop.remove_class("-shown")
+            await content.remove_children(old)
+            await content.mount_all(self._page_parts(), before=stop)
         content.scroll_home(animate=False, immediate=True)
         self.query_one(TopBar).refresh_text(self.session, self.renderer)
         self.query_one(StepList).refresh_list(self.session, self.renderer)
@@ -172,6 +203,7 @@ class StepScreen(WizardScreen):
         self._editors = []
         self._notes = []
         self._acknowledged = None
+        self._layout_stale = False  # a field was shown or hidden since the last layout
         self._stop_shown = False  # the stop box (a blocking check) is shown
         # the answers this step's conditions read: only a change to one of them can show or hide something
         conditions = [f.when for f in step.fields] + [o.when for f in step.fields for o in f.options]
@@ -224,6 +256,46 @@ class StepScreen(WizardScreen):
 
     # --- live changes -----------------------------------------------------------------------
 
+    # --- Tab order while fields appear or disappear --------------------------------------------
+
+    def _mark_layout_stale(self) -> None:
+        """A field was just shown or hidden: until the next layout, Textual's focus order (sorted by
+        where widgets were last drawn) does not know it. A Tab in that moment (Space then Tab,
+        typed quickly) would skip a field that has just appeared; Tab follows the fields instead."""
+        if not self._layout_stale:
+            self._layout_stale = True
+            self.call_after_refresh(self._layout_caught_up)
+
+    def _layout_caught_up(self) -> None:
+        self._layout_stale = False
+
+    def _step_focus(self, direction: int) -> Widget | None:
+        """The focus moved one field along ``direction`` among the fields shown, if it is in one."""
+        current = self.focused_field()
+        editors = self._visible_editors()
+        ids = [e.field.id for e in editors]
+        if current not in ids:
+            return None
+        index = ids.index(current) + direction
+        if not 0 <= index < len(editors):
+            return None
+        editors[index].focus_control()
+        return editors[index].control_widget
+
+    def focus_next(self, selector: str | type[QueryType] = "*") -> Widget | None:
+        if self._layout_stale and selector == "*":
+            moved = self._step_focus(+1)
+            if moved is not None:
+                return moved
+        return super().focus_next(selector)
+
+    def focus_previous(self, selector: str | type[QueryType] = "*") -> Widget | None:
+        if self._layout_stale and selector == "*":
+            moved = self._step_focus(-1)
+            if moved is not None:
+                return moved
+        return super().focus_previous(selector)
+
     def _visible_editors(self) -> list[FieldEditor]:
         return [e for e in self._editors if e.display]
 
@@ -238,6 +310,7 @@ class StepScreen(WizardScreen):
         for editor in self._editors:
             if editor.display != (editor.field.id in shown):
                 editor.display = editor.field.id in shown
+                self._mark_layout_stale()
         scope = session.effective()
         scope.update({k: v for k, v in pending.items() if v is not None})
         for note, widget in self._notes:
@@ -246,7 +319,9 @@ class StepScreen(WizardScreen):
 
     @on(FieldEditor.Changed)
     def _field_changed(self, event: FieldEditor.Changed) -> None:
-        editor = event.editor
+        self._editor_changed(event.editor)
+
+    def _editor_changed(self, editor: FieldEditor) -> None:
         raw = editor.raw()
         self._record(editor, raw)
         if editor.error or editor.warning:

@@ -133,6 +133,19 @@ async def test_character_count_turns_red_over_the_limit() -> None:
         assert "超过上限 120 字，请删减 5 字" in _error_line(app, "description")
 
 
+async def test_the_count_changes_with_the_edit_itself_not_a_message_later() -> None:
+    """The count is drawn in the same frame as the typed text: it is updated inside the edit."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _at(app, pilot, "describe")
+        counter = editor(app, "description").query_one(".field-counter", Static)
+        area = editor(app, "description").control_widget
+        assert str(counter.render()).startswith("0 / 120 字")
+        area.insert("好的")  # type: ignore[attr-defined]  # no await: no message has been handled yet
+        assert str(counter.render()).startswith("2 / 120 字")
+        assert app.session.drafts.get("description") == "好的"
+
+
 async def test_uscc_check_digit_warns_and_a_second_next_proceeds() -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

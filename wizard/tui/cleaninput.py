@@ -14,6 +14,7 @@ by spaces) instead of Textual's first line only: nothing pasted is lost.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from textual import events
@@ -43,6 +44,14 @@ class CleanInput(Input):
 class CleanTextArea(TextArea):
     """A ``TextArea`` whose every edit (typing, pasting, the API) inserts cleaned text."""
 
+    #: Called at once after each edit, before the screen is drawn again, so that what depends on
+    #: the text (the live character count) is drawn in the same frame as the text itself (the
+    #: ``Changed`` message comes later and would cost a second frame per key).
+    on_edit: Callable[[], None] | None = None
+
     def edit(self, edit: Edit) -> EditResult:
         cleaned = clean_text(edit.text)
-        return super().edit(edit if cleaned == edit.text else replace(edit, text=cleaned))
+        result = super().edit(edit if cleaned == edit.text else replace(edit, text=cleaned))
+        if self.on_edit is not None:
+            self.on_edit()
+        return result

@@ -215,6 +215,8 @@ class FieldEditor(Vertical):
         self.on_edit: Callable[[FieldEditor], None] | None = None
         if isinstance(self._control.widget, ChoiceList):
             self._control.widget.on_toggle = self._control_changed
+        elif isinstance(self._control.widget, CleanTextArea):
+            self._control.widget.on_edit = self._control_changed
         self._counter: Static | None = None  # the live character count, for fields with a max_length
         self._shown_count = -1
         if ctx.field.type in (FieldType.TEXT, FieldType.TEXTAREA):

@@ -158,6 +158,7 @@ class StepScreen(WizardScreen):
             editor.on_edit = self._editor_changed  # at once: a Tab right after a tick sees what it showed
             self._editors.append(editor)
             out.append(editor)
+        self._refresh_visibility()  # decided before mounting: no second layout once they are on screen
         return out
 
     def show_step(
@@ -310,7 +311,8 @@ class StepScreen(WizardScreen):
         for editor in self._editors:
             if editor.display != (editor.field.id in shown):
                 editor.display = editor.field.id in shown
-                self._mark_layout_stale()
+                if editor.is_mounted:
+                    self._mark_layout_stale()
         scope = session.effective()
         scope.update({k: v for k, v in pending.items() if v is not None})
         for note, widget in self._notes:

@@ -8,6 +8,7 @@ Textual is imported only when the full-screen app is opened.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 
@@ -55,4 +56,9 @@ def main(args: argparse.Namespace) -> int:
         return run_plain(flow, path, script=script, resume=resume_mode(args))
     from wizard.tui.app import run_app
 
+    # Everything made so far (modules, classes, the flow) lives as long as the process: moved out of
+    # the cyclic garbage collector's reach, the collection that falls during the first paint scans
+    # only what the app makes (~2 ms instead of ~25 ms for the ~45,000 objects of the imports).
+    # Such objects are still freed by reference counting; only a cycle among them would stay.
+    gc.freeze()
     return run_app(flow, path, script=script, resume=resume_mode(args), watch=bool(args.watch))

@@ -59,11 +59,9 @@ import fcntl
 import json
 import os
 import re
-import secrets
 import signal
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -71,6 +69,7 @@ from wizard.errors import WizardError
 from wizard.fields import validate
 from wizard.flow.conditions import Answer
 from wizard.flow.model import Flow
+from wizard.flow.record import field, record
 from wizard.safety import clean_text
 from wizard.session import CHECKLIST, REVIEW, Session
 from wizard.store_format import (
@@ -153,7 +152,7 @@ def _checkpoint(point: str) -> None:
 # --- public values ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class SavedSession:
     """A saved session as listed: nothing personal (no answers)."""
 
@@ -173,14 +172,14 @@ class SavedSession:
         return plain_title(self.position_title)
 
 
-@dataclass(frozen=True)
+@record
 class SaveResult:
     ok: bool
     when: datetime | None = None
     message: str | None = None
 
 
-@dataclass(frozen=True)
+@record
 class PreparedSave:
     """An encoded save waiting to be written (see :meth:`Store.prepare`)."""
 
@@ -207,6 +206,12 @@ def data_dir() -> Path:
     if not base or not Path(base).is_absolute():
         raise WizardError(MSG_NO_HOME)
     return Path(base) / "sessions"
+
+
+def _random_hex(nbytes: int) -> str:
+    """``nbytes`` random bytes from the OS, in hex: what ``secrets.token_hex`` returns, without
+    importing :mod:`secrets` (it imports ``hmac`` and OpenSSL's hashes, ~3 ms at start-up)."""
+    return os.urandom(nbytes).hex()
 
 
 def _now() -> datetime:
@@ -252,13 +257,13 @@ def _write_all(fd: int, data: bytes) -> None:
         done += written
 
 
-@dataclass
+@record(frozen=False)
 class _Loaded:
     record: SessionRecord
     path: Path
 
 
-@dataclass
+@record(frozen=False)
 class _Scan:
     loaded: list[_Loaded] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
@@ -631,7 +636,7 @@ class Store:
     def new_session_id(self) -> str:
         """A random id (64 bits); it says nothing about the user."""
         while True:
-            sid = secrets.token_hex(8)
+            sid = _random_hex(8)
             if not self.path_of(sid).exists():
                 return sid
 
@@ -678,7 +683,7 @@ class Store:
         return SaveResult(True, prepared.when, None)
 
     def _write_atomic(self, dfd: int, name: str, data: bytes) -> None:
-        temp = f".{name[: -len(SUFFIX)]}.{secrets.token_hex(4)}.tmp"
+        temp = f".{name[: -len(SUFFIX)]}.{_random_hex(4)}.tmp"
         fd = os.open(
             temp,
             os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_NOFOLLOW | _O_CLOEXEC,

@@ -44,13 +44,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
 from wizard.fields import MAX_ANSWER_CHARS
 from wizard.flow.conditions import Answer
 from wizard.flow.model import Literal, SiteLabel
+from wizard.flow.record import field, record
 from wizard.flow.templates import TemplateSyntaxError, parse_text
 from wizard.safety import clean_text
 from wizard.session import CHECKLIST, REVIEW, Session
@@ -88,7 +88,7 @@ REVIEW_TITLE = "检查您的回答"
 CHECKLIST_TITLE = "投诉清单"
 
 
-@dataclass(frozen=True)
+@record
 class FormatProblem:
     """Why a save file cannot be used. ``reason`` completes a Chinese sentence."""
 
@@ -96,7 +96,7 @@ class FormatProblem:
     newer: bool = False  # written by a newer version of the wizard
 
 
-@dataclass(frozen=True)
+@record
 class SessionRecord:
     """What a save file holds, sanitised (every string passed through ``clean_text``)."""
 

@@ -13,9 +13,9 @@ tmux's prefix key.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual.binding import Binding, BindingType
+
+from wizard.flow.record import record
 
 # where a key works
 GLOBAL = "全局"
@@ -24,7 +24,7 @@ REVIEW = "检查页"
 CHECKLIST = "清单页"
 
 
-@dataclass(frozen=True)
+@record
 class KeySpec:
     keys: str  # Textual key names, comma separated
     action: str

@@ -20,11 +20,11 @@ from __future__ import annotations
 import importlib
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
 from wizard.flow.model import Flow
+from wizard.flow.record import record
 from wizard.session import Session
 
 
@@ -54,7 +54,7 @@ class StoreLike(Protocol):
     def erase(self, session_id: str) -> bool: ...
 
 
-@dataclass(frozen=True)
+@record
 class SaveStatus:
     ok: bool
     when: datetime | None

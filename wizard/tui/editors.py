@@ -69,7 +69,14 @@ def _initial_text(ctx: FieldContext) -> str:
 def _input(ctx: FieldContext, default_placeholder: str) -> Control:
     f = ctx.field
     placeholder = ctx.renderer.text(f.placeholder) if f.placeholder else ctx.renderer.ui(default_placeholder)
-    widget = CleanInput(_initial_text(ctx), placeholder=plain(placeholder, multiline=False).plain, id=ctx.widget_id)
+    widget = CleanInput(
+        _initial_text(ctx),
+        placeholder=plain(placeholder, multiline=False).plain,
+        id=ctx.widget_id,
+        # answers are checked by wizard.fields, not by Textual's validators: without this, every
+        # Input restyles itself (-valid/-invalid) as soon as it is given its value, before mounting
+        validate_on=(),
+    )
     return Control(widget, lambda: widget.value)
 
 
@@ -270,8 +277,7 @@ class FieldEditor(Vertical):
             self._shown_count = self._count()
             self._counter = Static(self._count_text(self._shown_count), classes="field-counter")
             yield self._counter
-        if self._suggest is not None:
-            yield self._suggest
+        # the suggestion line (``_suggest``) is mounted the first time there is text to look at
         # the error and warning lines are mounted when first needed (fewer widgets per page)
 
     # --- focus: a mark beside the label (visible without colour), and the whole field in view ----
@@ -293,7 +299,7 @@ class FieldEditor(Vertical):
     def on_mount(self) -> None:
         self.last_raw = self._control.read()
         if self._suggest is not None and self._text().strip():
-            self._suggest.schedule()  # a restored draft may still deserve an offer
+            self._suggest_soon()  # a restored draft may still deserve an offer
         if self._error or self._warning:
             self._show_messages()
 
@@ -351,12 +357,21 @@ class FieldEditor(Vertical):
             return
         self.last_raw = raw
         self._update_counter()
-        if self._suggest is not None:
-            self._suggest.schedule()
+        self._suggest_soon()
         if self.on_edit is not None:
             self.on_edit(self)
         else:
             self.post_message(self.Changed(self))
+
+    def _suggest_soon(self) -> None:
+        """Look for an offer once typing pauses; the line is mounted the first time (most fields
+        never get typed in, and a line per text field made every page slower to build)."""
+        suggest = self._suggest
+        if suggest is None:
+            return
+        if suggest.parent is None:
+            self.mount(suggest, after=self._counter or self._control.widget)
+        suggest.schedule()
 
     # --- messages ----------------------------------------------------------------------
 

@@ -152,6 +152,8 @@ class WizardApp(App[int]):
         try:
             for notice in store.startup():
                 self.notify(str(notice), timeout=10, markup=False)
+            if self.resume_mode == "fresh":
+                return None  # not offered: no second reading of every saved file (startup() read them all)
             return store.latest_for(self.flow.id)
         except Exception as exc:
             self.notify(f"读取保存的进度时出错，本次从头开始：{exc}", severity="warning", timeout=10, markup=False)

@@ -37,7 +37,6 @@ from wizard.tui import saving
 from wizard.tui.commands import StepCommands
 from wizard.tui.keys import GLOBAL, bindings
 from wizard.tui.screens.base import WizardScreen
-from wizard.tui.screens.dialogs import ChoiceDialog, ConfirmDialog, PickerDialog
 from wizard.tui.screens.step import StepScreen
 from wizard.tui.text import plain
 
@@ -193,6 +192,8 @@ class WizardApp(App[int]):
             else:
                 self._start_fresh()
 
+        from wizard.tui.screens.dialogs import ChoiceDialog
+
         self.push_screen(
             ChoiceDialog("继续上次的填写？", body, [("resume", "继续上次的填写"), ("fresh", "重新开始")], cancel=False),
             answered,
@@ -312,6 +313,8 @@ class WizardApp(App[int]):
             items.append((step.id, label))
         items.append((REVIEW, Text(self.renderer.ui("◦ 检查答案"))))
 
+        from wizard.tui.screens.dialogs import PickerDialog
+
         def picked(position: str | None) -> None:
             if position is not None:
                 self.jump_to(position)
@@ -388,6 +391,8 @@ class WizardApp(App[int]):
 
     def _confirm_quit_unsaved(self) -> None:
         """The save just failed (disk full, read-only folder): leaving now would lose the latest answers."""
+        from wizard.tui.screens.dialogs import ConfirmDialog
+
         if isinstance(self.screen, ConfirmDialog):
             return
         body = Text(
@@ -429,6 +434,8 @@ class WizardApp(App[int]):
             else:
                 self.notify(self.renderer.ui("没能删除保存的记录，请稍后再试。"), severity="warning", markup=False)
 
+        from wizard.tui.screens.dialogs import ConfirmDialog
+
         dialog = ConfirmDialog(
             self.renderer.ui("完成并删除记录？"),
             body,
@@ -452,6 +459,8 @@ class WizardApp(App[int]):
     def action_switch_script(self) -> None:
         current = self._session.script if self._session else self.script
         items = [(s, Text(f"{SCRIPT_NAMES[s]}（{s}）")) for s in SCRIPTS]
+
+        from wizard.tui.screens.dialogs import PickerDialog
 
         def picked(script: str | None) -> None:
             if script is not None:

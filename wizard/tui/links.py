@@ -19,12 +19,13 @@ from textual.app import App
 
 from wizard.render import PLAIN, TextRenderer
 from wizard.safety import check_url
-from wizard.tui.screens.dialogs import ConfirmDialog, NoticeDialog
 from wizard.tui.text import plain
 
 
 def follow_link(app: App[Any], url: str) -> None:
     """Ask, then open an official link; explain and refuse anything else."""
+    from wizard.tui.screens.dialogs import ConfirmDialog, NoticeDialog  # the dialogs load on first use
+
     verdict = check_url(url)
     renderer = getattr(app, "renderer", None)
     t = renderer.ui if isinstance(renderer, TextRenderer) else PLAIN.ui

@@ -46,19 +46,28 @@ def wants_plain(args: argparse.Namespace) -> bool:
 
 
 def main(args: argparse.Namespace) -> int:
-    flow, path = open_flow(args.flow)
-    if flow is None:
-        return 1
-    script = args.script or detect_script(os.environ)
-    if wants_plain(args):
-        from wizard.plain import run_plain
+    # Start-up makes tens of thousands of objects that live as long as the process (modules, classes,
+    # the flow) and few cycles: the cyclic garbage collector is off until the app has painted its first
+    # page (it ran ~15 times, ~9 ms, while the flow loaded and the page was built); the app turns it
+    # on again a second after it started (WizardApp's run_app), the plain mode at once.
+    gc.disable()
+    try:
+        flow, path = open_flow(args.flow)
+        if flow is None:
+            return 1
+        script = args.script or detect_script(os.environ)
+        if wants_plain(args):
+            gc.enable()
+            from wizard.plain import run_plain
 
-        return run_plain(flow, path, script=script, resume=resume_mode(args))
-    from wizard.tui.app import run_app
+            return run_plain(flow, path, script=script, resume=resume_mode(args))
+        from wizard.tui.app import run_app
 
-    # Everything made so far (modules, classes, the flow) lives as long as the process: moved out of
-    # the cyclic garbage collector's reach, the collection that falls during the first paint scans
-    # only what the app makes (~2 ms instead of ~25 ms for the ~45,000 objects of the imports).
-    # Such objects are still freed by reference counting; only a cycle among them would stay.
-    gc.freeze()
-    return run_app(flow, path, script=script, resume=resume_mode(args), watch=bool(args.watch))
+        # What exists now is moved out of the collector's reach for good, so that no later full
+        # collection scans it again (one fell during the first paint: ~25 ms for the ~45,000 objects
+        # of the imports). Such objects are still freed by reference counting; only a cycle among
+        # them would never be collected.
+        gc.freeze()
+        return run_app(flow, path, script=script, resume=resume_mode(args), watch=bool(args.watch))
+    finally:
+        gc.enable()

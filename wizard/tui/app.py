@@ -11,6 +11,7 @@ saved through :mod:`wizard.tui.saving`.
 from __future__ import annotations
 
 import asyncio
+import gc
 import importlib
 import signal
 import sys
@@ -48,6 +49,7 @@ SCRIPT_NAMES = {
 }
 WIDE = 100  # columns from which the step list is a sidebar
 SAVE_DELAY = 0.5  # seconds between a change and its save (at most)
+GC_PAUSE = 1.0  # seconds after start-up before the cyclic garbage collector runs again (see run_app)
 
 StoreArg = saving.StoreLike | None | Literal["auto"]
 
@@ -592,6 +594,9 @@ def _install_signal_handlers(app: WizardApp) -> None:
 class _SignalAwareApp(WizardApp):
     def on_mount(self) -> None:  # Textual also calls WizardApp.on_mount (handlers run along the MRO)
         _install_signal_handlers(self)
+        # `wizard run` starts with the cyclic garbage collector off (it would run several times during
+        # the first paint); it is on again once the first page has long been shown.
+        self.set_timer(GC_PAUSE, gc.enable)
 
 
 def run_app(flow: Flow, path: Path, *, script: str, resume: str, watch: bool) -> int:

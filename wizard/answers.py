@@ -8,7 +8,6 @@ tests. Values are validated with the same per-type validators as the UI
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -17,11 +16,12 @@ from wizard.fields import RawAnswer, validate
 from wizard.flow import yamlsafe
 from wizard.flow.conditions import Answer
 from wizard.flow.model import Flow
+from wizard.flow.record import field, record
 from wizard.flow.yamlsafe import Map, Scalar, Seq, YamlNode
 from wizard.safety import visible
 
 
-@dataclass
+@record(frozen=False)
 class AnswersFile:
     answers: dict[str, Answer] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)

@@ -7,15 +7,14 @@ rendered in the reader's script, user values as typed). Exporters
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from wizard.flow.conditions import evaluate
+from wizard.flow.record import record
 from wizard.render import PLAIN, TextRenderer
 from wizard.session import Session
 from wizard.validators import count_chars
 
 
-@dataclass(frozen=True)
+@record
 class Item:
     key: str  # stable id: "<step id>.<index>"
     text: str
@@ -24,7 +23,7 @@ class Item:
     line: int
 
 
-@dataclass(frozen=True)
+@record
 class Section:
     step_id: str
     title: str
@@ -32,14 +31,14 @@ class Section:
     items: tuple[Item, ...]
 
 
-@dataclass(frozen=True)
+@record
 class CheckResult:
     id: str
     level: str  # "stop" or "warn"
     message: str
 
 
-@dataclass(frozen=True)
+@record
 class ComposedText:
     id: str
     label: str
@@ -54,7 +53,7 @@ class ComposedText:
         return self.max_length is not None and self.length > self.max_length
 
 
-@dataclass(frozen=True)
+@record
 class Checklist:
     flow_id: str
     flow_title: str

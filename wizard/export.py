@@ -27,12 +27,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass, replace
 from datetime import date
 
 from wizard.checklist import Checklist, CheckResult, ComposedText, Item, Section
+from wizard.flow.record import record
 from wizard.render import TextRenderer
-from wizard.safety import check_url, clean_text
+from wizard.safety import SUSPECT_CHARS, check_url, clean_text
 
 FORMATS = ("markdown", "text", "json", "html")
 JSON_FORMAT = "wizard-12315-checklist"
@@ -44,12 +44,19 @@ HTML_LANG = {"zh-Hans": "zh-Hans", "zh-Hant": "zh-Hant", "zh-TW": "zh-TW", "zh-H
 # --- the boundary: clean every string ------------------------------------------------
 
 
+def _clean(s: str, multiline: bool = True) -> str:
+    """:func:`clean_text`, with the common case (nothing to remove or change) found by one regex search."""
+    if "\t" in s or (not multiline and "\n" in s) or SUSPECT_CHARS.search(s) is not None:
+        return clean_text(s, multiline=multiline)
+    return s
+
+
 def _line(s: str) -> str:
-    return clean_text(s, multiline=False).strip()
+    return _clean(s, multiline=False).strip()
 
 
 def _block(s: str | None) -> str | None:
-    return None if s is None else clean_text(s)
+    return None if s is None else _clean(s)
 
 
 def _link(s: str | None) -> str | None:
@@ -60,11 +67,10 @@ def sanitised(checklist: Checklist) -> Checklist:
     """A copy with every string cleaned of control, bidi and invisible characters."""
 
     def item(i: Item) -> Item:
-        return replace(i, key=_line(i.key), text=clean_text(i.text), value=_block(i.value), link=_link(i.link))
+        return Item(key=_line(i.key), text=_clean(i.text), value=_block(i.value), link=_link(i.link), line=i.line)
 
     def section(s: Section) -> Section:
-        return replace(
-            s,
+        return Section(
             step_id=_line(s.step_id),
             title=_line(s.title),
             link=_link(s.link),
@@ -72,20 +78,20 @@ def sanitised(checklist: Checklist) -> Checklist:
         )
 
     def check(c: CheckResult) -> CheckResult:
-        return replace(c, id=_line(c.id), level=_line(c.level), message=clean_text(c.message))
+        return CheckResult(id=_line(c.id), level=_line(c.level), message=_clean(c.message))
 
     def composed(c: ComposedText) -> ComposedText:
-        return replace(
-            c,
+        return ComposedText(
             id=_line(c.id),
             label=_line(c.label),
             site_label=_link(c.site_label),
-            text=clean_text(c.text),
+            text=_clean(c.text),
+            length=c.length,
+            max_length=c.max_length,
             advice=_block(c.advice),
         )
 
-    return replace(
-        checklist,
+    return Checklist(
         flow_id=_line(checklist.flow_id),
         flow_title=_line(checklist.flow_title),
         flow_version=_line(checklist.flow_version),
@@ -98,11 +104,13 @@ def sanitised(checklist: Checklist) -> Checklist:
 
 # --- flow text to readable text -------------------------------------------------------
 
-_MD_LINK = re.compile(r"\[([^\[\]\n]+)\]\(([^()\s]+)\)")
-_AUTOLINK = re.compile(r"<(https?://[^<>\s]+)>")
-_STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
-_CODE = re.compile(r"`([^`\n]+)`")
-_HEADING = re.compile(r"^[ ]{0,3}#{1,6}[ \t]+", re.MULTILINE)
+# Each pattern is compiled by :mod:`re` (and kept in its cache) the first time a text holds the
+# characters it needs: most texts hold none, and a checklist need not pay for compiling them all.
+_MD_LINK = r"\[([^\[\]\n]+)\]\(([^()\s]+)\)"  # needs "]("
+_AUTOLINK = r"<(https?://[^<>\s]+)>"  # needs "<http"
+_STRONG = r"\*\*(?=\S)(.+?)(?<=\S)\*\*"  # needs "**"
+_CODE = r"`([^`\n]+)`"  # needs "`"
+_HEADING = r"(?m)^[ ]{0,3}#{1,6}[ \t]+"  # needs "#"
 
 
 def readable(text: str) -> str:
@@ -112,11 +120,17 @@ def readable(text: str) -> str:
     ``<https://…>`` → the address, heading marks dropped. Anything else is
     left as written.
     """
-    text = _MD_LINK.sub(lambda m: m.group(1) if m.group(1) == m.group(2) else f"{m.group(1)}（{m.group(2)}）", text)
-    text = _AUTOLINK.sub(r"\1", text)
-    text = _STRONG.sub(r"\1", text)
-    text = _CODE.sub(r"\1", text)
-    return _HEADING.sub("", text)
+    if "](" in text:
+        text = re.sub(_MD_LINK, lambda m: m[1] if m[1] == m[2] else f"{m[1]}（{m[2]}）", text)
+    if "<http" in text:
+        text = re.sub(_AUTOLINK, r"\1", text)
+    if "**" in text:
+        text = re.sub(_STRONG, r"\1", text)
+    if "`" in text:
+        text = re.sub(_CODE, r"\1", text)
+    if "#" in text:
+        text = re.sub(_HEADING, "", text)
+    return text
 
 
 def _one_line(text: str) -> str:
@@ -144,7 +158,7 @@ PRIVACY = "本清单含有您的个人信息，请妥善保管，不要发到公
 TITLE_SUFFIX = " —— 您的清单"
 
 
-@dataclass(frozen=True)
+@record
 class _Doc:
     """A cleaned checklist and what every exporter needs beside it."""
 
@@ -276,15 +290,19 @@ def to_text(
 # code, links, images, autolinks, raw HTML, entities, GFM strikethrough,
 # tables, math) is backslash-escaped; CommonMark allows escaping any ASCII
 # punctuation and then shows the character itself.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|!~&$])")
-# at the start of a line these could open a list or a setext heading
-_MD_LINE_START = re.compile(r"^(?:([-+=])|(\d{1,9})([.)]))")
+_MD_SPECIAL = "\\`*_[]<>#|!~&$"
+_MD_ESCAPED = {ord(ch): "\\" + ch for ch in _MD_SPECIAL}  # for str.translate
+# at the start of a line these could open a list or a setext heading (compiled on first use)
+_MD_LINE_START = r"^(?:([-+=])|(\d{1,9})([.)]))"
 
 
 def md_inline(text: str) -> str:
     """Text for one Markdown line: newlines become spaces, structure characters are escaped."""
-    escaped = _MD_SPECIAL.sub(r"\\\1", _one_line(text))
-    return _MD_LINE_START.sub(lambda m: "\\" + m.group(1) if m.group(1) else f"{m.group(2)}\\{m.group(3)}", escaped)
+    escaped = _one_line(text).translate(_MD_ESCAPED)
+    first = escaped[:1]
+    if first not in ("-", "+", "=") and not first.isdecimal():  # what _MD_LINE_START can match
+        return escaped
+    return re.sub(_MD_LINE_START, lambda m: "\\" + m[1] if m[1] else f"{m[2]}\\{m[3]}", escaped)
 
 
 def md_code_span(value: str) -> str:

@@ -10,13 +10,13 @@ a value is accepted or refused the same way everywhere.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
 from wizard import validators
 from wizard.flow.conditions import Answer
 from wizard.flow.model import Field, FieldType
+from wizard.flow.record import record
 from wizard.safety import clean_text
 
 REQUIRED = "此项必填"
@@ -24,7 +24,7 @@ MUST_CONFIRM = "请勾选确认后再继续"
 MAX_ANSWER_CHARS = validators.TEXT_HARD_CAP
 
 
-@dataclass(frozen=True)
+@record
 class Verdict:
     value: Answer | None  # what is stored; None when empty or invalid
     error: str | None = None

@@ -12,9 +12,9 @@ and knows the three rules every view follows:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
 from wizard.flow.model import Literal, Ref, SiteLabel, Text
+from wizard.flow.record import record
 from wizard.flow.templates import MISSING
 
 
@@ -22,7 +22,7 @@ def _same(s: str) -> str:
     return s
 
 
-@dataclass(frozen=True)
+@record
 class TextRenderer:
     convert: Callable[[str], str] = _same
 

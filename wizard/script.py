@@ -24,12 +24,11 @@ Creating a converter takes ~0.1 s and ~28 MiB: views call
 
 from __future__ import annotations
 
+import _thread  # not threading: the locks are all this module needs, and threading costs ~1 ms to import
 import re
-import threading
 import unicodedata
 from collections.abc import Callable, Mapping
 from functools import lru_cache
-from typing import Protocol
 
 from wizard.errors import WizardError
 from wizard.render import PLAIN, TextRenderer
@@ -60,7 +59,7 @@ ALSO_SIMPLIFIED = frozenset("乾於徵麽")
 # each is converted character by character with s2twp, which for these words is exactly s2tw's
 # result (a test compares them) and saves creating a second converter (~0.1 s) on the switch.
 TW_PLAIN_PHRASES = ("代码", "类型", "保存", "批量", "支持")
-_TW_PLAIN = re.compile("|".join(map(re.escape, TW_PLAIN_PHRASES)))
+_TW_PLAIN = "|".join(map(re.escape, TW_PLAIN_PHRASES))  # compiled (and cached) by re when zh-TW is first used
 
 _CONVERSION_CACHE = 8192
 
@@ -157,14 +156,18 @@ def detect_script(environ: Mapping[str, str]) -> str:
 # --- converters ------------------------------------------------------------------
 
 
-class _Converter(Protocol):
-    def convert(self, text: str) -> str: ...
+TYPE_CHECKING = False  # typing costs ~2 ms to import (`wizard checklist`): only type checkers read this block
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class _Converter(Protocol):
+        def convert(self, text: str) -> str: ...
 
 
-_state_lock = threading.Lock()  # guards the dictionaries below (held briefly)
+_state_lock = _thread.allocate_lock()  # guards the dictionaries below (held briefly)
 _converters: dict[str, _Converter] = {}
-_creation_locks: dict[str, threading.Lock] = {}
-_use_locks: dict[str, threading.Lock] = {}
+_creation_locks: dict[str, _thread.LockType] = {}
+_use_locks: dict[str, _thread.LockType] = {}
 _renderers: dict[str, TextRenderer] = {}
 
 
@@ -186,13 +189,13 @@ def _converter(config: str) -> _Converter:
     if found is not None:
         return found
     with _state_lock:
-        creating = _creation_locks.setdefault(config, threading.Lock())
+        creating = _creation_locks.setdefault(config, _thread.allocate_lock())
     with creating:  # one thread creates it; others wait for that one
         found = _converters.get(config)
         if found is None:
             found = _create(config)
             with _state_lock:
-                _use_locks[config] = threading.Lock()
+                _use_locks[config] = _thread.allocate_lock()
                 _converters[config] = found
     return found
 
@@ -273,7 +276,7 @@ def _taiwan() -> Callable[[str], str]:
     def convert(text: str) -> str:
         out: list[str] = []
         pos = 0
-        for m in _TW_PLAIN.finditer(text):
+        for m in re.finditer(_TW_PLAIN, text):
             out.append(idiom(text[pos : m.start()]))
             out.append(plain(m.group()))
             pos = m.end()
@@ -373,9 +376,10 @@ _MAX_SYLLABLE = max(len(s) for s in _SYLLABLES)
 
 # An opening parenthesis (ASCII or full-width) right after a Han character,
 # lower-case pinyin letters (with tone marks, possibly decomposed), spaces or
-# apostrophes between syllables, and a closing parenthesis.
-_ANNOTATION = re.compile(r"[(（]([a-zü" + _TONED + r"\u0300-\u030c' ’·-]{1,48})[)）]")
-_SEPARATORS = re.compile(r"[ '’·-]+")
+# apostrophes between syllables, and a closing parenthesis. Both patterns are compiled (and
+# cached) by re on first use: a process that never cleans pasted text does not pay for them.
+_ANNOTATION = r"[(（]([a-zü" + _TONED + r"\u0300-\u030c' ’·-]{1,48})[)）]"
+_SEPARATORS = r"[ '’·-]+"
 
 
 def _syllable_count(word: str) -> int | None:
@@ -398,7 +402,7 @@ def _syllable_count(word: str) -> int | None:
 def _annotation(content: str, han_before: int) -> bool | None:
     """Whether the inside of the parentheses carries a tone mark, or None when it is not pinyin."""
     content = unicodedata.normalize("NFC", content)
-    words = [w for w in _SEPARATORS.split(content) if w]
+    words = [w for w in re.split(_SEPARATORS, content) if w]
     if not words:
         return None
     total = 0
@@ -423,7 +427,7 @@ def strip_pinyin_annotations(text: str) -> str | None:
     annotations, 「元(yuan)」 are kept.
     """
     found: list[tuple[int, int, bool]] = []
-    for m in _ANNOTATION.finditer(text):
+    for m in re.finditer(_ANNOTATION, text):
         start = m.start()
         run = 0
         while start - run - 1 >= 0 and _is_han(text[start - run - 1]):

@@ -13,19 +13,19 @@ answers that count for conditions, templates and the checklist.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
 
 from wizard.fields import RawAnswer, Verdict, display_value, validate
 from wizard.flow.conditions import Answer, evaluate
 from wizard.flow.model import Check, CheckLevel, Compose, Field, Flow, Option, Step
+from wizard.flow.record import field, record
 from wizard.flow.templates import MISSING, render
 
 REVIEW = "__review__"
 CHECKLIST = "__checklist__"
 
 
-@dataclass(frozen=True)
+@record
 class StepResult:
     """The outcome of validating one step's answers."""
 
@@ -42,7 +42,7 @@ class StepResult:
         return next(iter(self.errors), None)
 
 
-@dataclass
+@record(frozen=False)
 class Session:
     flow: Flow
     answers: dict[str, Answer] = field(default_factory=dict)

@@ -305,3 +305,20 @@ def test_check_url_never_crashes(s: str) -> None:
             assert all(not ch.isspace() for ch in candidate)
         if result.official:
             assert result.ok
+
+
+_MIXED = st.text(
+    alphabet=st.one_of(
+        st.characters(),
+        st.sampled_from(list("\t\n\r\x1b\x9b\u200d\u200b\u202e\u2028\u2029\ufe0f好a 👨")),
+    ),
+    max_size=40,
+)
+
+
+@given(_MIXED, st.booleans())
+def test_clean_text_quick_path_agrees_with_the_full_scan(s: str, multiline: bool) -> None:
+    """Text with nothing to change is returned after one search; the result is what the scan gives."""
+    from wizard.safety import _scan
+
+    assert clean_text(s, multiline=multiline) == _scan(s, multiline, None)

@@ -178,6 +178,8 @@ def clean_text(s: str, *, multiline: bool = True) -> str:
 
     The function is idempotent: ``clean_text(clean_text(s)) == clean_text(s)``.
     """
+    if SUSPECT_CHARS.search(s) is None and "\t" not in s and (multiline or "\n" not in s):
+        return s  # nothing to remove or change: one regex search instead of a loop per character
     return _scan(s, multiline, None)
 
 

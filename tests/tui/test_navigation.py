@@ -151,3 +151,29 @@ async def test_a_step_opens_on_the_page_and_tab_starts_filling_in() -> None:
         assert app.focused is editor(app, "merchant_name").control_widget
         assert "▸ 商家全称" in screen_text(app), "the focused field is marked without colour"
         assert not screen_text(app).splitlines()[-1].startswith("Tab 开始填写")
+
+
+async def test_the_step_buttons_work_with_enter_space_and_a_click() -> None:
+    from wizard.tui.widgets import NavButton
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await choose(pilot, "channel", 1)
+        await choose(pilot, "is_consumer", 0)
+        next_button = app.screen.query_one("#next", NavButton)
+        next_button.focus()
+        await pilot.pause()
+        assert "下一步" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.session.position == "merchant"
+        back_button = app.screen.query_one("#back", NavButton)
+        back_button.focus()
+        await pilot.press("space")
+        await pilot.pause()
+        assert app.session.position == "start"
+        app.screen.query_one("#next", NavButton).scroll_visible(animate=False, immediate=True)
+        await pilot.pause()
+        await pilot.click("#next")
+        await pilot.pause()
+        assert app.session.position == "merchant"

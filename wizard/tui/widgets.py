@@ -1,4 +1,4 @@
-"""Small widgets shared by the screens: the top bar, the step list, the save indicator."""
+"""Small widgets shared by the screens: the top bar, the step list, the save indicator, the step buttons."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.events import Click
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -192,3 +194,63 @@ class KeyBar(Static):
         key = event.style.meta.get("key") if event.style else None
         if isinstance(key, str):
             self.app.simulate_key(key)
+
+
+class NavButton(Static, can_focus=True):
+    """上一步 / 下一步 on the step page: a one-line button (Enter, Space or a click presses it).
+
+    Textual's ``Button`` brings 7 kB of default CSS, parsed before the first step can be drawn,
+    and is restyled several times while a page is built; these two are on every step.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "press", show=False),
+        Binding("space", "press", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    NavButton {
+        width: auto;
+        height: 1;
+        padding: 0 2;
+        background: $panel;
+        color: $foreground;
+        text-style: bold;
+    }
+    NavButton.-primary {
+        background: $primary;
+        color: $foreground;
+    }
+    NavButton:hover {
+        background: $primary-lighten-1;
+    }
+    NavButton:focus {
+        text-style: bold reverse;
+    }
+    """
+
+    class Pressed(Message):
+        def __init__(self, button: NavButton) -> None:
+            super().__init__()
+            self.button = button
+
+        @property
+        def control(self) -> NavButton:
+            return self.button
+
+    def __init__(self, *, id: str, primary: bool = False) -> None:
+        super().__init__("", id=id, classes="-primary" if primary else "", markup=False)
+        self._label = ""
+
+    def set_label(self, label: str) -> None:
+        """Change the words (the app's own words only); nothing is redrawn when they are the same."""
+        if label != self._label:
+            self._label = label
+            self.update(Text(label))
+
+    def action_press(self) -> None:
+        self.post_message(self.Pressed(self))
+
+    def on_click(self, event: Click) -> None:
+        event.stop()
+        self.action_press()

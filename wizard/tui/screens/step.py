@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.css.query import QueryType
 from textual.widget import Widget
-from textual.widgets import Button, Input, Static
+from textual.widgets import Input, Static
 
 from wizard.fields import MUST_CONFIRM, REQUIRED, RawAnswer, validate
 from wizard.flow.conditions import Answer, evaluate
@@ -25,7 +25,7 @@ from wizard.tui.links import follow_link
 from wizard.tui.screens.base import WizardScreen
 from wizard.tui.screens.dialogs import PickerDialog
 from wizard.tui.text import HangingRows, flow_text, hanging, plain
-from wizard.tui.widgets import KeyBar, StepList, TopBar
+from wizard.tui.widgets import KeyBar, NavButton, StepList, TopBar
 
 
 class PageScroll(VerticalScroll):
@@ -99,8 +99,8 @@ class StepScreen(WizardScreen):
         self._hint = Static("", classes="hint")
         self._body = Static("", classes="step-body")
         self._link = Static("", classes="step-link")
-        self._nav_back = Button("", id="back")
-        self._nav_next = Button("", id="next", variant="primary")
+        self._nav_back = NavButton(id="back")
+        self._nav_next = NavButton(id="next", primary=True)
         self._fill_fixed()
         return [
             self._title,
@@ -128,8 +128,8 @@ class StepScreen(WizardScreen):
         self._link.display = bool(step.link)
         if step.link:
             self._link.update(self._link_line(step.link))
-        self._nav_back.label = Text(self.t("上一步"))
-        self._nav_next.label = Text(self.t("下一步"))
+        self._nav_back.set_label(self.t("上一步"))
+        self._nav_next.set_label(self.t("下一步"))
 
     def _page_parts(self) -> list[Widget]:
         """This step's notes and field editors; fills ``_editors`` and ``_notes``."""
@@ -366,11 +366,11 @@ class StepScreen(WizardScreen):
 
     # --- moving ----------------------------------------------------------------------------
 
-    @on(Button.Pressed, "#next")
+    @on(NavButton.Pressed, "#next")
     def _next_pressed(self) -> None:
         self.action_next()
 
-    @on(Button.Pressed, "#back")
+    @on(NavButton.Pressed, "#back")
     def _back_pressed(self) -> None:
         self.action_back()
 

@@ -23,7 +23,6 @@ from wizard.tui.editors import FieldContext, FieldEditor, initial_raw
 from wizard.tui.keys import STEP, bindings, display_of
 from wizard.tui.links import follow_link
 from wizard.tui.screens.base import WizardScreen
-from wizard.tui.screens.dialogs import PickerDialog
 from wizard.tui.text import HangingRows, flow_text, hanging, plain
 from wizard.tui.widgets import KeyBar, NavButton, StepList, TopBar
 
@@ -449,6 +448,8 @@ class StepScreen(WizardScreen):
         if len(links) == 1:
             follow_link(self.wizard, links[0])
         elif links:
+            from wizard.tui.screens.dialogs import PickerDialog  # imported when first needed: a faster start
+
             items = [(url, plain(f"{check_url(url).host or url}  {url}", multiline=False)) for url in links]
 
             def picked(url: str | None) -> None:

@@ -53,7 +53,23 @@ def peak_rss_mib() -> float:
 
 
 async def drain(app: Any) -> None:
-    """Wait until the app and every node of the current screen processed what was queued before."""
+    """Wait until the app and every node of the current screen processed what was queued before.
+
+    Only nodes with messages waiting are asked (a callback queued behind their messages): asking
+    every node costs the harness ~1.4 ms on a 35-node step page against ~0.3 ms on the bare
+    app's few nodes, a cost of the measuring that grows with the number of widgets. Repeated
+    until no queue holds anything, since handling a message can queue others.
+    """
+    for _ in range(1000):
+        busy = [node for node in [app, *app.screen.walk_children(with_self=True)] if _has_messages(node)]
+        if not busy:
+            return
+        await _behind_queued(busy)
+    raise TimeoutError("the app kept queueing messages")
+
+
+async def _behind_queued(nodes: list[Any]) -> None:
+    """Wait until each node has handled what was queued before now."""
     pending = 0
     done = asyncio.Event()
 
@@ -63,11 +79,16 @@ async def drain(app: Any) -> None:
         if pending == 0:
             done.set()
 
-    for node in [app, *app.screen.walk_children(with_self=True)]:
+    for node in nodes:
         if node.call_later(one_done):
             pending += 1
     if pending:
         await asyncio.wait_for(done.wait(), timeout=30)
+
+
+def _has_messages(node: Any) -> bool:
+    queue = getattr(node, "_message_queue", None)
+    return queue is not None and not queue.empty()
 
 
 IDLE_POLL = 0.0005  # seconds

@@ -151,6 +151,9 @@ class Hooks:
         old = self._page(app)
         start = time.perf_counter()
         app.set_script("zh-TW")
+        # the converter is made on a worker thread: wait for it as the app's own loop does (idle),
+        # not by polling, which takes the GIL from that thread every half millisecond
+        await app.workers.wait_for_complete()
         await until(
             app, lambda: app.script == "zh-TW" and self._showing(app, first, old), "the step in zh-TW", timeout=60
         )

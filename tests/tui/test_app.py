@@ -13,13 +13,25 @@ from rich.text import Text
 from textual.command import CommandPalette, DiscoveryHit, Hit
 from textual.widgets import Input
 
-from tests.tui.helpers import ALL_FIELDS_ANSWERS, TODAY, choose, editor, make_app, next_step, preload, screen_text
+from tests.tui.helpers import (
+    ALL_FIELDS_ANSWERS,
+    TODAY,
+    back_step,
+    choose,
+    editor,
+    make_app,
+    next_step,
+    preload,
+    screen_text,
+    type_into,
+)
 from wizard import script as script_module
 from wizard.render import TextRenderer
 from wizard.session import REVIEW, Session
 from wizard.tui import keys as keys_module
 from wizard.tui.app import WizardApp
 from wizard.tui.commands import StepCommands
+from wizard.tui.editors import FieldEditor
 from wizard.tui.screens.dialogs import ChoiceDialog, ConfirmDialog, NoticeDialog, PickerDialog
 from wizard.tui.screens.help import HelpScreen
 from wizard.tui.screens.step import StepScreen
@@ -558,3 +570,39 @@ async def test_a_broken_converter_leaves_the_wizard_in_simplified(monkeypatch: p
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.is_running
+
+
+async def test_a_script_switch_rewrites_the_page_in_place_and_keeps_what_was_entered() -> None:
+    """Real OpenCC: labels, help, placeholders, option labels, errors and notes are converted; the
+    typed text, the ticks and the focus stay; the field widgets are the same ones (nothing rebuilt)."""
+    app = make_app()
+    async with app.run_test(size=(100, 50)) as pilot:
+        await choose(pilot, "channel", 1)
+        await choose(pilot, "is_consumer", 0)
+        await next_step(pilot)
+        assert app.session.position == "merchant"
+        screen = app.screen
+        assert isinstance(screen, StepScreen)
+        before = list(screen.query(FieldEditor))
+        await type_into(pilot, "merchant_phone", "12")  # not a valid number: an error after Next
+        await next_step(pilot)
+        assert "商家电话" in screen_text(app)
+        control = editor(app, "merchant_phone").control_widget
+        control.focus()
+        await pilot.pause()
+        shown_before = screen.pages_shown
+        app.set_script("zh-TW")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is screen and list(screen.query(FieldEditor)) == before, "nothing rebuilt"
+        assert screen.pages_shown == shown_before + 1
+        text = screen_text(app)
+        assert "商家電話" in text and "與營業執照上的名稱一字不差" in text
+        assert "例如：某某貿易有限公司" in text  # an author's placeholder
+        assert editor(app, "merchant_phone").raw() == "12", "what was typed is never converted"
+        assert app.focused is control
+        assert editor(app, "merchant_phone").error is not None  # the error is still shown, converted
+        await back_step(pilot)
+        assert app.session.script == "zh-TW"
+        assert editor(app, "channel").raw() == "实体店"
+        assert "[✓]" in screen_text(app) or "(✓)" in screen_text(app)

@@ -496,7 +496,11 @@ class WizardApp(App[int]):
         self.title = renderer.ui(self.TITLE)
         if self._session is not None:
             self._session.script = script
-            self.rerender()
+            screen = self.screen
+            if isinstance(screen, StepScreen) and screen.step.id == self._session.position:
+                screen.retext()  # the same page in the new script: nothing rebuilt, the focus stays
+            else:
+                self.rerender()
         if announce:
             self.notify(renderer.ui(f"文字：{SCRIPT_NAMES[script]}"), markup=False, timeout=3)
 

@@ -74,6 +74,12 @@ class ChoiceList(OptionList):
             mark = "(✓)" if ticked else "( )"
         return mark_grid(mark, self._labels[index])
 
+    def set_labels(self, labels: Sequence[Text]) -> None:
+        """New words for the same options (another script); ticks and highlight stay."""
+        self._labels = list(labels)
+        for i in range(len(self._values)):
+            self.replace_option_prompt_at_index(i, self._prompt(i))
+
     def toggle_index(self, index: int) -> None:
         value = self._values[index]
         if value in self._selected:

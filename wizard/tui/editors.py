@@ -13,7 +13,7 @@ Nothing here validates: the step screen calls
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.text import Text
 from textual import on
@@ -66,12 +66,26 @@ def _initial_text(ctx: FieldContext) -> str:
     return raw
 
 
-def _input(ctx: FieldContext, default_placeholder: str) -> Control:
+DEFAULT_PLACEHOLDERS = {
+    FieldType.DATE: "例如 2026-11-25 或 2026年11月25日",
+    FieldType.MONEY: "例如 1299 或 1,299.00（元）",
+    FieldType.PHONE: "例如 13800138000 或 010-12345678",
+    FieldType.USCC: "18 位，营业执照上的“统一社会信用代码”",
+    FieldType.NUMBER: "请输入数字",
+}
+
+
+def placeholder_of(ctx: FieldContext) -> str:
+    """The grey hint inside a one-line input: the author's, else one for the field's type."""
     f = ctx.field
-    placeholder = ctx.renderer.text(f.placeholder) if f.placeholder else ctx.renderer.ui(default_placeholder)
+    shown = ctx.renderer.text(f.placeholder) if f.placeholder else ctx.renderer.ui(DEFAULT_PLACEHOLDERS.get(f.type, ""))
+    return plain(shown, multiline=False).plain
+
+
+def _input(ctx: FieldContext) -> Control:
     widget = CleanInput(
         _initial_text(ctx),
-        placeholder=plain(placeholder, multiline=False).plain,
+        placeholder=placeholder_of(ctx),
         id=ctx.widget_id,
         # answers are checked by wizard.fields, not by Textual's validators: without this, every
         # Input restyles itself (-valid/-invalid) as soon as it is given its value, before mounting
@@ -81,7 +95,7 @@ def _input(ctx: FieldContext, default_placeholder: str) -> Control:
 
 
 def text_control(ctx: FieldContext) -> Control:
-    return _input(ctx, "")
+    return _input(ctx)
 
 
 def textarea_control(ctx: FieldContext) -> Control:
@@ -97,23 +111,23 @@ def textarea_control(ctx: FieldContext) -> Control:
 
 
 def date_control(ctx: FieldContext) -> Control:
-    return _input(ctx, "例如 2026-11-25 或 2026年11月25日")
+    return _input(ctx)
 
 
 def money_control(ctx: FieldContext) -> Control:
-    return _input(ctx, "例如 1299 或 1,299.00（元）")
+    return _input(ctx)
 
 
 def phone_control(ctx: FieldContext) -> Control:
-    return _input(ctx, "例如 13800138000 或 010-12345678")
+    return _input(ctx)
 
 
 def uscc_control(ctx: FieldContext) -> Control:
-    return _input(ctx, "18 位，营业执照上的“统一社会信用代码”")
+    return _input(ctx)
 
 
 def number_control(ctx: FieldContext) -> Control:
-    return _input(ctx, "请输入数字")
+    return _input(ctx)
 
 
 def _option_prompt(ctx: FieldContext, opt: Option) -> Text:
@@ -224,6 +238,7 @@ class FieldEditor(Vertical):
             self._control.widget.on_toggle = self._control_changed
         elif isinstance(self._control.widget, CleanTextArea):
             self._control.widget.on_edit = self._control_changed
+        self._help_shown = False
         self._counter: Static | None = None  # the live character count, for fields with a max_length
         self._shown_count = -1
         if ctx.field.type in (FieldType.TEXT, FieldType.TEXTAREA):
@@ -272,6 +287,7 @@ class FieldEditor(Vertical):
         yield Static(self._label(), classes="field-label")
         if f.help:
             yield Static(flow_text(f.help, renderer, self._ctx.values), classes="field-help")
+        self._help_shown = bool(f.help)
         yield self._control.widget
         if f.max_length is not None and f.type in (FieldType.TEXT, FieldType.TEXTAREA):
             self._shown_count = self._count()
@@ -279,6 +295,31 @@ class FieldEditor(Vertical):
             yield self._counter
         # the suggestion line (``_suggest``) is mounted the first time there is text to look at
         # the error and warning lines are mounted when first needed (fewer widgets per page)
+
+    # --- another script ------------------------------------------------------------------
+
+    def retext(self, renderer: TextRenderer) -> None:
+        """Show the same field in another script: every text replaced in place, nothing rebuilt
+        (what is typed or ticked stays as it is, and is never converted)."""
+        self._ctx = replace(self._ctx, renderer=renderer)
+        ctx, f = self._ctx, self.field
+        self._mark_focus(self.has_class("-focused"))  # the label
+        if self._help_shown:
+            self.query_one(".field-help", Static).update(flow_text(f.help, renderer, ctx.values))
+        widget = self._control.widget
+        if isinstance(widget, CleanInput):
+            widget.placeholder = placeholder_of(ctx)
+        elif isinstance(widget, ChoiceList):
+            if f.type is FieldType.CONFIRM:
+                widget.set_labels([flow_text(f.label, renderer, ctx.values)])
+            else:
+                widget.set_labels([_option_prompt(ctx, o) for o in ctx.options])
+        if self._counter is not None:
+            self._counter.update(self._count_text(self._shown_count), layout=False)
+        if self._suggest is not None:
+            self._suggest.retext(renderer)
+        if self._error or self._warning:
+            self._show_messages()
 
     # --- focus: a mark beside the label (visible without colour), and the whole field in view ----
 

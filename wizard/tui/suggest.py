@@ -170,6 +170,12 @@ class SuggestLine(Vertical):
             return  # typed on meanwhile: a newer computation is on its way
         self._show(offer)
 
+    def retext(self, renderer: TextRenderer) -> None:
+        """The reader switched scripts: the offer (if one is shown) is written again in the new one."""
+        self._renderer = renderer
+        if self.offer is not None:
+            self._show(self.offer)
+
     # --- showing and choosing ----------------------------------------------------------------
 
     def _show(self, offer: Offer | None) -> None:

@@ -177,6 +177,28 @@ class StepScreen(WizardScreen):
         self.page_ready = False
         self.call_later(self._swap_page)
 
+    def retext(self) -> None:
+        """The same page in the reader's new script: texts replaced in place, nothing rebuilt.
+
+        What is typed, ticked and focused stays; the layout follows the new texts. (A step change
+        or a reloaded flow rebuilds the page instead: see :meth:`show_step`.)
+        """
+        self._fill_fixed()
+        for note, widget in self._notes:
+            widget.update(self._note_text("提示" if widget.has_class("tip") else "注意", note))
+        renderer = self.renderer
+        for editor in self._editors:
+            editor.retext(renderer)
+        if self._stop_shown:
+            blocking = self.session.blocking_checks(self.step.id)
+            if blocking:
+                self._show_stop(blocking, notify=False)
+        self.query_one(TopBar).refresh_text(self.session, renderer)
+        self.query_one(StepList).refresh_list(self.session, renderer)
+        self.refresh_bindings()
+        self.query_one(KeyBar).refresh_keys()
+        self.pages_shown += 1
+
     async def _swap_page(self) -> None:
         content = self.query_one("#content", PageScroll)
         stop = self.query_one("#stop-box", Static)
@@ -416,7 +438,7 @@ class StepScreen(WizardScreen):
         target = REVIEW if self.changing else session.next_id(self.step.id)
         self.wizard.go(target)
 
-    def _show_stop(self, checks: list[Check]) -> None:
+    def _show_stop(self, checks: list[Check], *, notify: bool = True) -> None:
         box = self.query_one("#stop-box", Static)
         text = Text(self.t("⛔ 无法继续") + "\n", style="bold")
         for check in checks:
@@ -427,8 +449,9 @@ class StepScreen(WizardScreen):
         box.update(text)
         box.add_class("-shown")
         self._stop_shown = True
-        box.scroll_visible(animate=False)
-        self.notify(self.t("根据您的回答，现在还不能继续，请看页面下方的说明。"), severity="error", markup=False)
+        if notify:
+            box.scroll_visible(animate=False)
+            self.notify(self.t("根据您的回答，现在还不能继续，请看页面下方的说明。"), severity="error", markup=False)
 
     def action_back(self) -> None:
         if not self.page_ready:

@@ -212,18 +212,7 @@ def initial_raw(f: Field, answer: Answer | None, draft: str | None) -> RawAnswer
 class FieldEditor(Vertical):
     """One field: label, help, the control, the character count, and its error or warning."""
 
-    class Changed(Message):
-        """The user changed what is entered in this field."""
-
-        def __init__(self, editor: FieldEditor) -> None:
-            super().__init__()
-            self.editor = editor
-
-        @property
-        def control(self) -> FieldEditor:
-            return self.editor
-
-    def __init__(self, ctx: FieldContext) -> None:
+    def __init__(self, ctx: FieldContext, on_edit: Callable[[FieldEditor], None]) -> None:
         super().__init__(classes="field-editor")
         self.field = ctx.field
         self._ctx = ctx
@@ -232,8 +221,9 @@ class FieldEditor(Vertical):
         self._error: str | None = None
         self._warning: str | None = None
         self._suggest: SuggestLine | None = None
-        #: The page's handler, called at once on a change (else a ``Changed`` message is posted).
-        self.on_edit: Callable[[FieldEditor], None] | None = None
+        #: The page's handler, called at once on every change (before the next key is handled, so
+        #: that a Tab right after a tick sees the field the tick revealed).
+        self.on_edit = on_edit
         if isinstance(self._control.widget, ChoiceList):
             self._control.widget.on_toggle = self._control_changed
         elif isinstance(self._control.widget, CleanTextArea):
@@ -399,10 +389,7 @@ class FieldEditor(Vertical):
         self.last_raw = raw
         self._update_counter()
         self._suggest_soon()
-        if self.on_edit is not None:
-            self.on_edit(self)
-        else:
-            self.post_message(self.Changed(self))
+        self.on_edit(self)
 
     def _suggest_soon(self) -> None:
         """Look for an offer once typing pauses; the line is mounted the first time (most fields

@@ -153,8 +153,7 @@ class StepScreen(WizardScreen):
                 options=tuple(session.visible_options(f)),
                 values=self.value_of,
             )
-            editor = FieldEditor(ctx)
-            editor.on_edit = self._editor_changed  # at once: a Tab right after a tick sees what it showed
+            editor = FieldEditor(ctx, self._editor_changed)
             self._editors.append(editor)
             out.append(editor)
         self._refresh_visibility()  # decided before mounting: no second layout once they are on screen
@@ -339,10 +338,6 @@ class StepScreen(WizardScreen):
         for note, widget in self._notes:
             if note.when is not None and widget.display != evaluate(note.when, scope, session.today):
                 widget.display = not widget.display
-
-    @on(FieldEditor.Changed)
-    def _field_changed(self, event: FieldEditor.Changed) -> None:
-        self._editor_changed(event.editor)
 
     def _editor_changed(self, editor: FieldEditor) -> None:
         raw = editor.raw()

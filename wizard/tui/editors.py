@@ -351,8 +351,8 @@ class FieldEditor(Vertical):
         elif isinstance(widget, Input):
             widget.replace(text, 0, len(widget.value))
 
-    def _count(self) -> int:
-        raw = self._control.read()
+    def _count(self, raw: RawAnswer | None = None) -> int:
+        raw = self._control.read() if raw is None else raw
         return count_chars(raw if isinstance(raw, str) else "", multiline=self.field.type is FieldType.TEXTAREA)
 
     def _count_text(self, count: int | None = None) -> Text:
@@ -363,12 +363,12 @@ class FieldEditor(Vertical):
             text.append(self._ctx.renderer.ui(f"  超出 {count - limit} 字"), style="bold")
         return text
 
-    def _update_counter(self) -> None:
+    def _update_counter(self, raw: RawAnswer | None = None) -> None:
         """The live count, once per key: counted once, and drawn without a new layout (one line either way)."""
         f = self.field
         if f.max_length is None or self._counter is None:
             return
-        count = self._count()
+        count = self._count(raw)
         if count == self._shown_count:
             return
         self._shown_count = count
@@ -376,8 +376,7 @@ class FieldEditor(Vertical):
         self._counter.set_class(count > f.max_length, "-over")
 
     @on(Input.Changed)
-    @on(TextArea.Changed)
-    @on(ChoiceList.Changed)
+    @on(TextArea.Changed)  # also for load_text, which is not an edit
     def _changed(self, event: Message) -> None:
         event.stop()
         self._control_changed()
@@ -387,7 +386,7 @@ class FieldEditor(Vertical):
         if raw == self.last_raw:
             return
         self.last_raw = raw
-        self._update_counter()
+        self._update_counter(raw)
         self._suggest_soon()
         self.on_edit(self)
 

@@ -24,7 +24,6 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Button, Static
@@ -110,14 +109,10 @@ class SuggestLine(Vertical):
         self._built: tuple[Static, Button, Button] | None = None
         self.offer: Offer | None = None
 
-    def compose(self) -> ComposeResult:
-        # nothing until the first offer: most fields never get one, and a line of text with two
-        # buttons under every text field made each page slower to build (see ``_parts``)
-        return
-        yield
-
     def _parts(self) -> tuple[Static, Button, Button]:
-        """The offer's text and its two buttons, mounted the first time an offer is shown."""
+        """The offer's text and its two buttons, mounted the first time an offer is shown (most fields
+        never get one, and a line of text with two buttons under every text field made each page
+        slower to build)."""
         if self._built is None:
             t = self._renderer.ui
             text = Static("", classes="suggest-text")

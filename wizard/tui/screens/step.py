@@ -340,7 +340,7 @@ class StepScreen(WizardScreen):
                 widget.display = not widget.display
 
     def _editor_changed(self, editor: FieldEditor) -> None:
-        raw = editor.raw()
+        raw = editor.last_raw  # read by the editor for this change
         self._record(editor, raw)
         if editor.error or editor.warning:
             verdict = validate(editor.field, raw, self.session.today)

@@ -307,3 +307,58 @@ def test_a_save_failure_is_said_once_and_not_hidden(
     assert out.count("注意：无法保存") == 1
     assert "已保存。" not in out
     assert "这次的填写没有保存下来" in out
+
+
+NOTE_FLOW = """\
+id: plain-notes
+title: 提示测试
+version: "1"
+reviewed: 2026-11-01
+steps:
+  - id: intro
+    title: 说明
+    body: 先看说明。
+  - id: find
+    title: 找到商家了吗
+    tips:
+      - text: 搜不到时请核对全称
+        when: found == 搜不到
+    fields:
+      - id: found
+        type: select
+        label: 搜索结果
+        options:
+          - value: 找到了
+          - value: 搜不到
+      - id: name
+        type: text
+        label: 商家全称
+"""
+
+
+def _run_note_flow(tmp_path: Path, extra: str, keys: str) -> str:
+    path = tmp_path / "notes.yaml"
+    path.write_text(NOTE_FLOW + extra, encoding="utf-8")
+    flow = load_flow(path)
+    out = io.StringIO()
+    stdin = io.BytesIO(keys.encode())
+    code = run_plain(flow, path, script="zh-Hans", resume="fresh", stdin=stdin, stdout=out, today=date(2026, 11, 25))
+    text = out.getvalue()
+    assert code == 0, text[-2000:]
+    return text
+
+
+def test_a_tip_that_depends_on_an_answer_of_the_same_step_is_read_out(tmp_path: Path) -> None:
+    text = _run_note_flow(tmp_path, "", "2\n某某公司\n\n")
+    tip = "提示：搜不到时请核对全称"
+    assert text.count(tip) == 1  # once, not again at the end of the step
+    # after the answer that makes it apply, before the next question of the same step
+    assert text.index("问题 1 / 2") < text.index(tip) < text.index("问题 2 / 2")
+
+
+def test_back_from_the_review_passes_over_a_step_that_asks_nothing(tmp_path: Path) -> None:
+    outro = "  - id: outro\n    title: 最后的说明\n    body: 就这些。\n"
+    text = _run_note_flow(tmp_path, outro, "1\n某某公司\n<\n\n\n\n")
+    after_back = text[text.index("检查您的回答") :]
+    # `<` on the review goes to the last step that asks something, not to the closing note
+    assert "第 2 / 3 步：找到商家了吗" in after_back

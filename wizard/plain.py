@@ -45,12 +45,11 @@ from typing import TYPE_CHECKING, BinaryIO, TextIO
 from wizard.checklist import build
 from wizard.export import readable, to_text
 from wizard.fields import RawAnswer, display_value
-from wizard.flow.conditions import evaluate
 from wizard.flow.model import Field, FieldType, Flow, Option, Step, Text
 from wizard.render import TextRenderer
 from wizard.safety import clean_text
 from wizard.script import renderer_for
-from wizard.session import CHECKLIST, REVIEW, Session
+from wizard.session import CHECKLIST, REVIEW, TIP, Session
 
 if TYPE_CHECKING:
     from wizard.store import Store
@@ -138,11 +137,8 @@ class _Saver:
 
     def start(self, flow: Flow, today: date, resume: str, interactive: bool) -> Session | None:
         """The restored session, or None to start afresh."""
-        try:
-            from wizard.store import Store
-        except ImportError:  # pragma: no cover - the store ships with the package
-            self.console.say(self.ui("注意：无法保存进度（缺少保存模块）。"))
-            return None
+        from wizard.store import Store  # imported when a run starts, not with the module
+
         store = Store()
         self.store = store
         for notice in store.startup():
@@ -203,6 +199,7 @@ class PlainRun:
     saver: _Saver
     session: Session = field(init=False)
     from_review: bool = False
+    shown_notes: set[int] = field(default_factory=set)  # the notes of the current step already read out
 
     # --- text --------------------------------------------------------------------
 
@@ -263,19 +260,23 @@ class PlainRun:
             self.say(self.ui("网址：") + step.link)
         if step.body:
             self.say(self.text(step.body).strip())
-        effective = self.session.effective()
-        for note in step.tips:
-            if evaluate(note.when, effective, self.today):
-                self.say(self.ui("提示：") + self.text(note.text).strip())
-        for note in step.warnings:
-            if evaluate(note.when, effective, self.today):
-                self.say(self.ui("注意：") + self.text(note.text).strip())
+        self.shown_notes = set()
+        self.new_notes(step)
+
+    def new_notes(self, step: Step) -> None:
+        """The step's tips and warnings that apply now and were not read out yet on this step:
+        one given on this step can make a tip apply (the same rule as the full-screen page)."""
+        for kind, note in self.session.notes(step):
+            if id(note) not in self.shown_notes:
+                self.shown_notes.add(id(note))
+                self.say(self.ui("提示：" if kind == TIP else "注意：") + self.text(note.text).strip())
 
     def step(self, step: Step) -> None:
         """Ask the step's fields, then check it; moves the session to the next position."""
         self.announce(step)
         asked: set[str] = set()
         while True:
+            self.new_notes(step)
             pending = [f for f in self.session.visible_fields(step) if f.id not in asked]
             if not pending:
                 break
@@ -299,6 +300,7 @@ class PlainRun:
                     return
             result = self.session.validate_step(step, {})
         self.session.commit_step(result)
+        self.new_notes(step)
         self.save()
         if not self.checks(step):
             return  # asked again: the position is unchanged
@@ -307,28 +309,14 @@ class PlainRun:
 
     def after(self, step: Step) -> str:
         """Where to go when a step is done: the next step, or back to the review."""
-        if not self.from_review:
-            return self.session.next_id(step.id)
-        incomplete = self.first_incomplete()
-        if incomplete is None:
+        target = self.session.next_after(step.id, changing=self.from_review)
+        if target == REVIEW:
             self.from_review = False
-            return REVIEW
-        return incomplete
-
-    def first_incomplete(self) -> str | None:
-        for s in self.session.visible_steps():
-            if not self.session.validate_step(s, {}).ok:
-                return s.id
-        return None
+        return target
 
     def go_back(self, step: Step) -> None:
         """To the previous step that asks something (steps that only inform are passed over)."""
-        previous = self.session.previous_id(step.id)
-        while previous is not None:
-            before = self.flow.step(previous)
-            if before is None or self.session.visible_fields(before):
-                break
-            previous = self.session.previous_id(previous)
+        previous = self.session.back_from(step.id, asks_only=True)
         if previous is None:
             self.say(self.ui("前面没有需要填写的步骤了。"))
             return  # the same step is asked again
@@ -337,9 +325,8 @@ class PlainRun:
 
     def checks(self, step: Step) -> bool:
         """Show the checks evaluated after ``step``; False when a stop check holds (step asked again)."""
-        for check in self.session.fired_checks(step.id):
-            if check.step == step.id and check.level.value != "stop":
-                self.say(self.ui("注意：") + self.text(check.message).strip())
+        for check in self.session.warnings_after(step.id):
+            self.say(self.ui("注意：") + self.text(check.message).strip())
         stops = self.session.blocking_checks(step.id)
         if not stops:
             return True
@@ -520,7 +507,7 @@ class PlainRun:
         stops = self.session.blocking_checks()
         for check in stops:
             self.say(self.ui("！！无法继续：") + self.text(check.message).strip())
-        incomplete = self.first_incomplete()
+        incomplete = self.session.first_incomplete()
         if stops or incomplete is not None:
             self.say(self.ui(f"输入步骤编号（1–{len(steps)}）修改那一步，输入 < 回到上一步。"))
         else:
@@ -530,7 +517,7 @@ class PlainRun:
             if answer == "" and not stops and incomplete is None:
                 return True
             if answer in BACK:
-                previous = self.session.previous_id(REVIEW)
+                previous = self.session.back_from(REVIEW, asks_only=True)
                 if previous is not None:
                     self.session.go(previous)
                     self.save()

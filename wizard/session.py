@@ -17,12 +17,15 @@ from datetime import date
 
 from wizard.fields import RawAnswer, Verdict, display_value, validate
 from wizard.flow.conditions import Answer, evaluate
-from wizard.flow.model import Check, CheckLevel, Compose, Field, Flow, Option, Step
+from wizard.flow.model import CHOICE_TYPES, Check, CheckLevel, Compose, Field, FieldType, Flow, Note, Option, Step
 from wizard.flow.record import field, record
 from wizard.flow.templates import MISSING, render
+from wizard.render import PLAIN, TextRenderer
 
 REVIEW = "__review__"
 CHECKLIST = "__checklist__"
+TIP = "tip"
+WARNING = "warning"
 
 
 @record
@@ -84,22 +87,35 @@ class Session:
     def step_applies(self, step: Step) -> bool:
         return evaluate(step.when, self.effective(), self.today)
 
+    def scope(self, pending: Mapping[str, Answer | None] | None = None) -> dict[str, Answer]:
+        """The answers conditions read on a step being filled in: the effective answers, with what
+        is on the page now in place of them (``None``: the field is empty on the page)."""
+        eff = self.effective()
+        for k, v in (pending or {}).items():
+            if v is None:
+                eff.pop(k, None)
+            else:
+                eff[k] = v
+        return eff
+
     def visible_fields(self, step: Step, pending: Mapping[str, Answer | None] | None = None) -> list[Field]:
         """The step's fields that apply, given the answers (and what is being typed now)."""
-        eff = self.effective()
-        if pending:
-            for k, v in pending.items():
-                if v is None:
-                    eff.pop(k, None)
-                else:
-                    eff[k] = v
-        return [f for f in step.fields if evaluate(f.when, eff, self.today)]
+        scope = self.scope(pending)
+        return [f for f in step.fields if evaluate(f.when, scope, self.today)]
 
     def visible_options(self, f: Field, pending: Mapping[str, Answer | None] | None = None) -> list[Option]:
-        eff = self.effective()
-        if pending:
-            eff.update({k: v for k, v in pending.items() if v is not None})
-        return [o for o in f.options if evaluate(o.when, eff, self.today)]
+        scope = self.scope(pending)
+        return [o for o in f.options if evaluate(o.when, scope, self.today)]
+
+    def notes(self, step: Step, pending: Mapping[str, Answer | None] | None = None) -> list[tuple[str, Note]]:
+        """The step's tips, then its warnings, that apply now: ``(TIP | WARNING, note)``.
+
+        ``pending`` is what is on the page: a tip that depends on an answer given on the same
+        step appears as soon as that answer is given, in every view.
+        """
+        scope = self.scope(pending)
+        kinds = [(TIP, n) for n in step.tips] + [(WARNING, n) for n in step.warnings]
+        return [(kind, n) for kind, n in kinds if evaluate(n.when, scope, self.today)]
 
     # --- moving ----------------------------------------------------------------------
 
@@ -137,6 +153,32 @@ class Session:
             if evaluate(s.when, eff, self.today):
                 return s.id
         return None
+
+    def back_from(self, position: str | None = None, *, asks_only: bool = False) -> str | None:
+        """Where Back goes: the step before ``position`` that applies (None on the first one).
+
+        ``asks_only`` passes over steps that ask nothing, for a view that does not stop on them
+        (plain mode reads such a step out and moves on, so Back to it would come straight back).
+        """
+        previous = self.previous_id(position)
+        while previous is not None and asks_only:
+            before = self.flow.step(previous)
+            if before is not None and self.visible_fields(before):
+                break
+            previous = self.previous_id(previous)
+        return previous
+
+    def next_after(self, step_id: str, *, changing: bool = False) -> str:
+        """Where Next goes once ``step_id`` is done.
+
+        Normally the next step that applies (or the review). When the step was opened from the
+        review to change an answer (``changing``), back to the review, unless the change made a
+        step incomplete (a step that now applies, a field now shown): then that step first.
+        """
+        if not changing:
+            return self.next_id(step_id)
+        incomplete = self.first_incomplete()
+        return REVIEW if incomplete is None else incomplete
 
     def go(self, position: str) -> None:
         if position in (REVIEW, CHECKLIST) or self.flow.step(position) is not None:
@@ -187,8 +229,22 @@ class Session:
         return StepResult(values, errors, warnings)
 
     def commit_step(self, result: StepResult) -> None:
+        """Store a step's validated answers; what was typed for them is no longer a draft."""
         for fid, value in result.values.items():
             self.set_answer(fid, value)
+            self.drafts.pop(fid, None)
+
+    def check_step(self, step: Step) -> StepResult:
+        """A step as saved: its answers, with the drafts (typed, not accepted) in place of them."""
+        drafts = {f.id: self.drafts[f.id] for f in step.fields if f.id in self.drafts}
+        return self.validate_step(step, drafts)
+
+    def first_incomplete(self) -> str | None:
+        """The first step that applies and has an answer missing or refused (None: all complete)."""
+        for s in self.visible_steps():
+            if not self.check_step(s).ok:
+                return s.id
+        return None
 
     # --- checks and text ------------------------------------------------------------
 
@@ -207,6 +263,10 @@ class Session:
     def blocking_checks(self, upto_step: str | None = None) -> list[Check]:
         return [c for c in self.fired_checks(upto_step) if c.level is CheckLevel.STOP]
 
+    def warnings_after(self, step_id: str) -> list[Check]:
+        """The warn checks shown once, when ``step_id`` is done: those of that step that hold."""
+        return [c for c in self.fired_checks(step_id) if c.step == step_id and c.level is CheckLevel.WARN]
+
     def value_of(self, name: str, eff: Mapping[str, Answer] | None = None) -> str | None:
         """The text inserted for ``{name}``: an answer as typed, or a composed text."""
         eff = self.effective() if eff is None else eff
@@ -223,6 +283,26 @@ class Session:
             return display_value(self.flow.field(n), eff.get(n))
 
         return "".join(render(p.text, lookup, missing=MISSING) for p in comp.parts if evaluate(p.when, eff, self.today))
+
+    def answer_text(self, f: Field, value: Answer | None, renderer: TextRenderer = PLAIN) -> str | None:
+        """An answer as the review pages show it (None when empty): a choice by its option's label,
+        a confirmation as 已确认 / 未确认, typed text exactly as typed (never converted).
+
+        Not the text inserted into templates and pasted on the site: that is :meth:`value_of`.
+        """
+        if value is None or value == [] or value == "":
+            return None
+        if f.type is FieldType.CONFIRM:
+            return renderer.ui("已确认" if value is True else "未确认")
+        if f.type in CHOICE_TYPES:
+            eff = self.effective()
+            chosen = value if isinstance(value, list) else [str(value)]
+            words = []
+            for v in chosen:
+                opt = f.option(v)
+                words.append(renderer.text(opt.label, lambda n: self.value_of(n, eff)) if opt is not None else v)
+            return "、".join(words)
+        return display_value(f, value)
 
     def stale_answers(self) -> dict[str, Answer]:
         """Answers to fields that no longer exist in the flow (kept until erased)."""

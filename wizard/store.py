@@ -551,6 +551,7 @@ class Store:
         stale: builtins.list[str] = []
         stale_ids: set[str] = set()
         rejected: builtins.list[str] = []
+        reshaped: builtins.list[str] = []
         drafts: dict[str, str] = {}
         for key, raw in record.answers.items():
             if raw == "" or raw == []:
@@ -563,7 +564,12 @@ class Store:
                     stale.append(_label_of(record, key))
                 continue
             verdict = validate(f, raw, today)
-            if verdict.value is not None:
+            if verdict.value is not None and verdict.value != raw and isinstance(raw, str):
+                # the field changed (a textarea became one-line text …): the saved text is kept as
+                # it was, never joined or cut, and the user is told to look at it
+                answers[key] = raw
+                reshaped.append(plain_title(f.label.source) or key)
+            elif verdict.value is not None:
                 answers[key] = verdict.value
             else:
                 rejected.append(plain_title(f.label.source) or key)
@@ -586,6 +592,9 @@ class Store:
         if rejected:
             what = "请检查后重新确认" if isinstance(session_drafts, dict) else "需要重新填写"
             notes.append(f"这些回答不符合新版流程的要求，{what}：{'、'.join(rejected)}。")
+        if reshaped:
+            listed = "、".join(reshaped)
+            notes.append(f"这些回答的填写要求在新版流程中变了，原来的内容原样保留，请到那一步检查：{listed}。")
 
         position, moved = _nearest_position(record, session)
         session.position = position

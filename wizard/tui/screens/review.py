@@ -12,6 +12,7 @@ from wizard.fields import display_value
 from wizard.flow.conditions import Answer
 from wizard.flow.model import Field, FieldType, Step
 from wizard.session import CHECKLIST, StepResult
+from wizard.session import REVIEW as REVIEW_POSITION
 from wizard.tui.keys import REVIEW, bindings
 from wizard.tui.screens.base import WizardScreen
 from wizard.tui.text import MISSING_STYLE, flow_text, plain
@@ -52,7 +53,7 @@ class ReviewScreen(WizardScreen):
                     fields = session.visible_fields(step)
                     if not fields:
                         continue
-                    result = session.validate_step(step, self._drafts_of(step))
+                    result = session.check_step(step)
                     if not result.ok:
                         self._problems.append((step, result))
                     yield Static(flow_text(step.title, renderer, self.value_of), classes="review-step")
@@ -69,10 +70,6 @@ class ReviewScreen(WizardScreen):
             mark = "⛔ " if stop else "⚠ "
             text = Text.assemble(mark, flow_text(check.message, self.renderer, self.value_of))
             yield Static(text, classes="check-stop" if stop else "check-warn")
-
-    def _drafts_of(self, step: Step) -> dict[str, str]:
-        drafts = self.session.drafts
-        return {f.id: drafts[f.id] for f in step.fields if f.id in drafts}
 
     def _row(self, step: Step, f: Field, result: StepResult) -> Horizontal:
         label = flow_text(f.label, self.renderer, self.value_of)
@@ -149,6 +146,6 @@ class ReviewScreen(WizardScreen):
         self.wizard.go(CHECKLIST)
 
     def action_back(self) -> None:
-        previous = self.session.previous_id()
+        previous = self.session.back_from(REVIEW_POSITION)
         if previous is not None:
             self.wizard.go(previous)

@@ -14,8 +14,8 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from wizard.fields import MUST_CONFIRM, REQUIRED, RawAnswer, validate
-from wizard.flow.conditions import Answer, evaluate
-from wizard.flow.model import Check, CheckLevel, Note, Step, condition_fields
+from wizard.flow.conditions import Answer
+from wizard.flow.model import Check, Note, Step, condition_fields
 from wizard.safety import check_url
 from wizard.session import REVIEW
 from wizard.tui.body import render_body
@@ -333,10 +333,9 @@ class StepScreen(WizardScreen):
                 editor.display = editor.field.id in shown
                 if editor.is_mounted:
                     self._mark_layout_stale()
-        scope = session.effective()
-        scope.update({k: v for k, v in pending.items() if v is not None})
+        applying = {id(note) for _, note in session.notes(self.step, pending)}
         for note, widget in self._notes:
-            if note.when is not None and widget.display != evaluate(note.when, scope, session.today):
+            if widget.display != (id(note) in applying):
                 widget.display = not widget.display
 
     def _editor_changed(self, editor: FieldEditor) -> None:
@@ -419,19 +418,16 @@ class StepScreen(WizardScreen):
             )
             return
         session.commit_step(result)
-        for fid in result.values:
-            session.drafts.pop(fid, None)
         blocking = session.blocking_checks(self.step.id)
         if blocking:
             self._show_stop(blocking)
             self.wizard.save_now()
             return
-        for check in session.fired_checks(self.step.id):
-            if check.level is CheckLevel.WARN and check.step == self.step.id:
-                message = flow_text(check.message, self.renderer, self.value_of).plain
-                self.notify(message, title=self.t("请注意"), severity="warning", timeout=10, markup=False)
-        target = REVIEW if self.changing else session.next_id(self.step.id)
-        self.wizard.go(target)
+        for check in session.warnings_after(self.step.id):
+            message = flow_text(check.message, self.renderer, self.value_of).plain
+            self.notify(message, title=self.t("请注意"), severity="warning", timeout=10, markup=False)
+        target = session.next_after(self.step.id, changing=self.changing)
+        self.wizard.go(target, changing=self.changing and target != REVIEW, show_errors=self.changing)
 
     def _show_stop(self, checks: list[Check], *, notify: bool = True) -> None:
         box = self.query_one("#stop-box", Static)
@@ -451,7 +447,7 @@ class StepScreen(WizardScreen):
     def action_back(self) -> None:
         if not self.page_ready:
             return
-        previous = self.session.previous_id(self.step.id)
+        previous = self.session.back_from(self.step.id)
         if previous is None:
             self.notify(self.t("这已经是第一步。"), markup=False)
             return

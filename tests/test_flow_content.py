@@ -8,7 +8,8 @@ result on any day the tests run.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -17,8 +18,9 @@ import pytest
 
 from wizard.answers import load_answers
 from wizard.checklist import Checklist, build
+from wizard.flow.conditions import evaluate
 from wizard.flow.loader import check_file
-from wizard.flow.model import Flow
+from wizard.flow.model import Flow, Source, Text
 from wizard.session import Session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,21 +76,21 @@ EXPECTED: dict[str, dict[str, Expect]] = {
             absent=ELIGIBLE_ONLY,
             checks=("over_three_years",),
             stopped=True,
-            steps=("open_platform", "click_complain", "read_notice"),
+            steps=("open_platform", "click_complain", "login", "read_notice"),
         ),
         "already-in-court": expect(
             present=("法院或仲裁机构",),
             absent=ELIGIBLE_ONLY,
             checks=("in_court_or_arbitration",),
             stopped=True,
-            steps=("open_platform", "click_complain", "read_notice"),
+            steps=("open_platform", "click_complain", "login", "read_notice"),
         ),
         "durable-tv-store": expect(
             present=(*DURABLE, *QUALITY, "由经营者举证", "更换合格商品", "免费维修", "“实体店”"),
             absent=(*FOOD, *FRAUD, *NO_REASON, *PLATFORM, "退还货款"),
         ),
         "live-stream-fraud": expect(
-            present=(*FRAUD, "不足500元的按500元", "抖音", "宣传页面或直播截图"),
+            present=(*FRAUD, "不足500元的按500元", "抖音", "宣传页面或直播截图", "店铺直播间购买了", "直播视频至少3年"),
             absent=(*FOOD, *NO_REASON, *PLATFORM, *DURABLE, *QUALITY, "退一赔十"),
             checks=("three_times_minimum",),
         ),
@@ -100,6 +102,11 @@ EXPECTED: dict[str, dict[str, Expect]] = {
             present=(*PLATFORM, *QUALITY, "由平台赔偿", "向平台索要卖家信息", "授权委托书", "某某优选小程序"),
             absent=(*FOOD, *FRAUD, *NO_REASON, *DURABLE, "「电商平台」：从列表选择"),
             checks=("filing_for_someone",),
+        ),
+        "prepaid-gym-card": expect(
+            present=("第五十三条退还预付款2000.00元", "办卡合同或充值记录", "按告知书写的理由改正", "“实体店”"),
+            absent=(*FOOD, *FRAUD, *NO_REASON, *PLATFORM, *DURABLE, *QUALITY, "「电商平台」", "「订单号」"),
+            checks=("refiling_after_refusal",),
         ),
         "tv-shopping-custom-made": expect(
             present=(*NO_REASON, "（电视或电话购物）", "TV20261101-0088", "不适用7天无理由退货"),
@@ -164,6 +171,13 @@ EXPECTED: dict[str, dict[str, Expect]] = {
             present=("报警（110）", "不要转账"),
             absent=("提交", "商品名称"),
             checks=("impersonation_scam",),
+            stopped=True,
+            steps=("report_or_complaint",),
+        ),
+        "fake-customer-service-app": expect(
+            present=("删除对方发来的App", "报警（110）"),
+            absent=("提交", "商品名称"),
+            checks=("fake_customer_service",),
             stopped=True,
             steps=("report_or_complaint",),
         ),
@@ -283,12 +297,14 @@ def test_complaint_checklist_lists_the_site_actions_in_the_sites_order() -> None
     flow = load("12315-complaint")
     checklist = build(session_for(flow, EXAMPLES / "12315-complaint" / "online-clothing-refund.yaml"))
     text = "\n".join(i.text for i in checklist.items)
+    # the site's order: 我要投诉 → log in → notice → merchant → confirm → details → submit
     order = [
         "「我要投诉」",
+        "「请登录」",
         "「同意」",
         "「选择企业」",
         "「处理单位」",
-        "「请登录」",
+        "「确认」",
         "「商品名称」",
         "「投诉内容」",
         "「提交」",
@@ -335,14 +351,220 @@ def test_complaint_flow_never_asks_for_an_id_number() -> None:
         assert "身份证" not in f.label.source, f.id
 
 
-def test_unconfirmed_facts_are_worded_as_unconfirmed() -> None:
+def test_login_comes_right_after_the_complain_button_and_before_the_notice() -> None:
+    steps = [s.id for s in load("12315-complaint").steps]
+    assert steps[:4] == ["open_platform", "click_complain", "login", "read_notice"]
+    assert steps.index("read_notice") < steps.index("select_merchant") < steps.index("confirm_merchant")
+
+
+def test_what_the_site_may_show_differently_defers_to_the_site() -> None:
     complaint = (FLOWS / "12315-complaint.yaml").read_text(encoding="utf-8")
     report = (FLOWS / "12315-report.yaml").read_text(encoding="utf-8")
-    # the case number's label, the Alipay real-name check, the complaint form's limits
-    assert complaint.count("尚未核实") >= 3
-    # the report entry button's wording
-    assert "“我要举报”，据公开资料，尚未核实" in report
+    # the case number's label, the real-name check, the complaint form's limits
+    assert complaint.count("以网站页面为准") >= 3
+    # the report entry button's wording is not invented
+    assert "按钮名称以网站页面为准" in report
     assert "[[我要举报]]" not in report
+
+
+# --- what users read: facts, not research notes ---------------------------------------
+
+RESEARCH_NOTES = ("据公开资料", "尚未核实", "实测", "有人遇到过", "以这里为准", "有指南说", "据说", "网友")
+
+
+def _texts(node: object) -> Iterator[str]:
+    """Every text of a loaded flow that a user can read (titles, bodies, labels, tips, messages, sources)."""
+    if isinstance(node, Text):
+        yield node.source
+    elif isinstance(node, Source):
+        yield node.title
+    elif isinstance(node, tuple):
+        for item in node:
+            yield from _texts(item)
+    elif is_dataclass(node) and not isinstance(node, type):
+        for f in fields(node):
+            if not f.name.startswith("_"):
+                yield from _texts(getattr(node, f.name))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_no_research_notes_reach_the_user(path: Path) -> None:
+    texts = list(_texts(load(path.stem)))
+    assert len(texts) > 50  # the walk really reads the flow
+    for text in texts:
+        for note in RESEARCH_NOTES:
+            assert note not in text, f"{note!r} in {text!r}"
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_no_label_says_optional_itself(path: Path) -> None:
+    """The wizard adds 「选填」/「必填」 to every label: a label that says it too shows it twice."""
+    for f in load(path.stem).all_fields:
+        assert "选填" not in f.label.source, f.id
+        assert "必填" not in f.label.source, f.id
+
+
+# --- the complaint flow's branches -------------------------------------------------------
+
+
+def _complaint(**answers: object) -> Session:
+    session = session_for(load("12315-complaint"), EXAMPLES / "12315-complaint" / "online-clothing-refund.yaml")
+    for key, value in answers.items():
+        if value is None:
+            session.answers.pop(key, None)
+        else:
+            session.answers[key] = value  # type: ignore[assignment]
+    return session
+
+
+def test_an_earlier_12315_complaint_asks_whether_it_was_accepted() -> None:
+    flow = load("12315-complaint")
+    notice = flow.step("read_notice")
+    assert notice is not None
+    asked = {f.id for f in _complaint(handled_elsewhere="12315").visible_fields(notice)}
+    assert "earlier_12315" in asked
+    assert "earlier_12315" not in {f.id for f in _complaint().visible_fields(notice)}
+
+
+@pytest.mark.parametrize("result", ["已受理", "待受理"])
+def test_an_earlier_12315_complaint_accepted_or_pending_stops_at_the_notice(result: str) -> None:
+    session = _complaint(handled_elsewhere="12315", earlier_12315=result)
+    assert [c.id for c in session.blocking_checks()] == ["already_filed"]
+    assert [s.id for s in session.visible_steps()] == ["open_platform", "click_complain", "login", "read_notice"]
+
+
+def test_an_earlier_12315_complaint_that_was_refused_can_be_filed_again() -> None:
+    session = _complaint(handled_elsewhere="12315", earlier_12315="不予受理")
+    assert session.blocking_checks() == []
+    assert "refiling_after_refusal" in {c.id for c in session.fired_checks()}
+    assert [s.id for s in session.visible_steps()] == [s.id for s in load("12315-complaint").steps]
+    checklist = build(session)
+    assert not checklist.blocked and "按告知书写的理由改正" in everything(checklist)
+
+
+def test_the_follow_up_flow_sends_refused_users_back_to_the_refused_answer() -> None:
+    follow_up = (FLOWS / "12315-follow-up.yaml").read_text(encoding="utf-8")
+    assert "「已在12315投诉过」时选「不予受理」" in follow_up
+    option = load("12315-complaint").field("earlier_12315")
+    assert option is not None and option.option("不予受理") is not None
+
+
+def _shown_tips(session: Session, step_id: str) -> list[str]:
+    step = session.flow.step(step_id)
+    assert step is not None
+    eff = session.effective()
+    return [n.text.source for n in step.tips if evaluate(n.when, eff, TODAY)]
+
+
+@pytest.mark.parametrize("category", ["服务", "装饰装修"])
+@pytest.mark.parametrize("channel", ["网购", "电视电话购物"])
+def test_services_are_never_offered_the_seven_day_no_reason_return(category: str, channel: str) -> None:
+    flow = load("12315-complaint")
+    requests, problems = flow.field("requests"), flow.field("problems")
+    assert requests is not None and problems is not None
+    service = _complaint(channel=channel, category=category, problems=["服务问题"], requests=["退还服务费用"])
+    assert "七日无理由退货" not in {o.value for o in service.visible_options(requests)}
+    assert "无理由退货被拒" not in {o.value for o in service.visible_options(problems)}
+    assert not any("第二十五条" in t for t in _shown_tips(service, "request"))
+    # the same purchase of goods is offered it (CPL Art. 25 covers goods)
+    goods = _complaint(channel=channel, category="其他商品")
+    assert "七日无理由退货" in {o.value for o in goods.visible_options(requests)}
+    assert any("第二十五条" in t for t in _shown_tips(goods, "request"))
+
+
+@pytest.mark.parametrize("flow_id", ["12315-complaint", "12315-report"])
+def test_a_wechat_purchase_is_tencent_under_entertainment_on_the_site(flow_id: str) -> None:
+    if flow_id == "12315-complaint":
+        session = _complaint(platform="微信")
+    else:
+        session = session_for(load(flow_id), EXAMPLES / flow_id / "online-shop-no-licence.yaml")
+        session.answers["platform"] = "微信"
+    items = [(i.text, i.value) for i in build(session).items]
+    assert ("「电商平台」：微信里买的，在「娱乐」类下选择「腾讯」", None) in [(t, v or None) for t, v in items]
+    assert not any(v == "微信" for _, v in items), "「微信」 is not an entry of the site's list"
+
+
+def test_the_green_channel_does_not_hand_the_case_to_the_regulator_by_itself() -> None:
+    for flow_id in ("12315-complaint", "12315-follow-up"):
+        texts = list(_texts(load(flow_id)))
+        green = [t for t in texts if "10个工作日" in t]
+        assert green, flow_id
+        assert not any("仍由监管部门处理" in t or "不成再由监管部门处理" in t for t in green), flow_id
+        assert any("不会自动转给监管部门" in t for t in green), flow_id
+
+
+def test_platform_sellers_go_to_the_sellers_or_the_platforms_county() -> None:
+    tips = _shown_tips(_complaint(), "confirm_merchant")
+    art13 = [t for t in tips if "第十三条" in t]
+    assert art13 and "卖家地址所在区县" in art13[0] and "平台经营者所在区县" in art13[0]
+    flow = load("12315-complaint")
+    confirm = flow.step("confirm_merchant")
+    assert confirm is not None and any("[[确认]]" in i.text.source for i in confirm.checklist)
+
+
+def test_the_notice_step_lists_every_refusal_ground_of_article_16() -> None:
+    tips = _shown_tips(_complaint(), "read_notice")
+    (art16,) = [t for t in tips if "第十六条" in t]
+    for ground in (
+        "不归市场监管部门管",
+        "法院",
+        "仲裁",
+        "消协",
+        "生活消费",
+        "无法证明",
+        "3年",
+        "虚假",
+        "冒用他人名义",
+        "核实身份",
+    ):
+        assert ground in art16, ground
+
+
+def test_a_prepaid_card_can_ask_for_the_rest_of_the_prepayment_back() -> None:
+    session = session_for(load("12315-complaint"), EXAMPLES / "12315-complaint" / "prepaid-gym-card.yaml")
+    (composed,) = build(session).composed
+    assert "第五十三条退还预付款2000.00元" in composed.text
+    assert any("第五十三条" in t for t in _shown_tips(session, "request"))
+    requests = session.flow.field("requests")
+    assert requests is not None
+    assert "退还预付款" not in {o.value for o in _complaint().visible_options(requests)}
+
+
+def test_a_live_stream_purchase_says_who_the_seller_is() -> None:
+    tips = _shown_tips(_complaint(live_stream="是"), "select_merchant")
+    assert any("不一定是主播" in t and "第二十条" in t for t in tips)
+    assert not any("主播" in t for t in _shown_tips(_complaint(live_stream="否"), "select_merchant"))
+
+
+def test_scams_with_apps_sent_by_customer_service_are_named() -> None:
+    for flow_id in ("12315-complaint", "12315-follow-up", "12315-report"):
+        assert any("「客服」" in t and "App" in t for t in _texts(load(flow_id))), flow_id
+    session = session_for(load("12315-report"), EXAMPLES / "12315-report" / "fake-customer-service-app.yaml")
+    assert [c.id for c in session.blocking_checks()] == ["fake_customer_service"]
+
+
+# --- the report flow ---------------------------------------------------------------------
+
+
+def _report(**answers: object) -> Session:
+    session = session_for(load("12315-report"), EXAMPLES / "12315-report" / "expired-food-supermarket.yaml")
+    session.answers.update(answers)  # type: ignore[arg-type]
+    return session
+
+
+def test_a_stopped_violation_warns_about_the_two_year_limit_not_one() -> None:
+    fired = {c.id for c in _report(ongoing="已停止", discovered_date="2025-05-25").fired_checks()}
+    assert "stopped_long_ago" not in fired  # 18 months: still inside the 2 years
+    check = next(c for c in load("12315-report").checks if c.id == "stopped_long_ago")
+    assert "2年" in check.message.source and "第三十六条" in check.message.source
+    fired = {c.id for c in _report(ongoing="已停止", discovered_date="2024-11-01").fired_checks()}
+    assert "stopped_long_ago" in fired
+
+
+def test_the_report_flow_says_when_it_is_checked_and_that_the_reporter_is_protected() -> None:
+    text = everything(build(_report()))
+    assert "15个工作日" in text
+    assert "保密" in text
 
 
 def test_repealed_deadline_appears_nowhere_in_flows() -> None:

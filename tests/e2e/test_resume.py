@@ -1,15 +1,16 @@
 """End to end: answers survive a SIGKILL of the real ``wizard`` and come back on resume (issue 5).
 
 The installed ``wizard`` runs in tmux at 80x24 and is driven with the
-documented keys only (Ctrl+N, Tab, ↓, Space, typing, Enter, Ctrl+R). Two steps
-of the 12315 flow are answered (step 3: a confirm, selects and a date; step 4:
-selects, the shop and the merchant's name and code). When 「已保存」 is on the
+documented keys only (Ctrl+N, Tab, ↓, Space, typing, Enter, Ctrl+R). After the
+login step (3), two steps of the 12315 flow are answered (step 4, the notice: a
+confirm, selects and a date; step 5: selects, the shop and the merchant's name
+and code). When 「已保存」 is on the
 screen and the save file holds the last thing typed, the wizard process is
 killed with SIGKILL (its pid is written by a small shell wrapper before it
 ``exec``\\ s the wizard). A second ``wizard`` in a new tmux session with the same
 ``WIZARD_DATA_DIR`` asks whether to resume; Enter on the first (focused)
 button resumes. The test then finds the same step with the merchant's name,
-and step 3's answers one step back.
+and step 4's answers one step back.
 
 Every wait polls ``capture-pane`` (or the save file) against a deadline; no
 sleep is an assertion.
@@ -107,13 +108,18 @@ def test_answers_and_step_survive_a_sigkill_and_come_back_on_resume(terminal: Te
         terminal.keys("C-n")
         terminal.wait_for(f"第 {here} / 13 步")
         session.go(session.next_id(session.position))
+    login = flow.step("login")
     notice = flow.step("read_notice")
     merchant = flow.step("select_merchant")
-    assert notice is not None and merchant is not None and session.position == notice.id
+    assert login is not None and notice is not None and merchant is not None and session.position == login.id
 
-    _fill_step(terminal, session, notice, answers)
+    _fill_step(terminal, session, login, answers)  # the site asks for the login before the notice
     terminal.keys("C-n")
     terminal.wait_for("第 4 / 13 步")
+    session.go(notice.id)
+    _fill_step(terminal, session, notice, answers)
+    terminal.keys("C-n")
+    terminal.wait_for("第 5 / 13 步")
     session.go(merchant.id)
     _fill_step(terminal, session, merchant, answers)
 
@@ -133,13 +139,13 @@ def test_answers_and_step_survive_a_sigkill_and_come_back_on_resume(terminal: Te
     terminal.wait_for("继续上次的填写？")
     terminal.wait_for(lambda s: "继续上次的填写" in s and "重新开始" in s)
     terminal.keys("Enter")  # the first button, focused: resume
-    shown = terminal.wait_for("第 4 / 13 步")
+    shown = terminal.wait_for("第 5 / 13 步")
     assert "继续上次的填写？" not in shown
     _expect_step(terminal, session, merchant, answers)
     assert "杭州某某服饰有限公司" in _flat(terminal.screen())
 
     terminal.keys("C-r")
-    terminal.wait_for("第 3 / 13 步")
+    terminal.wait_for("第 4 / 13 步")
     session.go(notice.id)
     _expect_step(terminal, session, notice, answers)
 

@@ -55,24 +55,24 @@ def test_step_02_click_complain(snap_compare: SnapCompare) -> None:
     _snap(snap_compare, "click_complain")
 
 
-def test_step_03_read_notice(snap_compare: SnapCompare) -> None:
-    """Step 3 (阅读《投诉须知》): Ctrl+N on step 2; the example's eligibility answers are filled in."""
+def test_step_03_login(snap_compare: SnapCompare) -> None:
+    """Step 3 (登录或注册账户): Ctrl+N on step 2; the site asks for the login before the notice."""
+    _snap(snap_compare, "login")
+
+
+def test_step_04_read_notice(snap_compare: SnapCompare) -> None:
+    """Step 4 (阅读《投诉须知》): Ctrl+N on step 3; the example's eligibility answers are filled in."""
     _snap(snap_compare, "read_notice")
 
 
-def test_step_04_select_merchant(snap_compare: SnapCompare) -> None:
-    """Step 4 (输入被投诉商家信息): Ctrl+N on step 3 with eligible answers (online purchase on 淘宝)."""
+def test_step_05_select_merchant(snap_compare: SnapCompare) -> None:
+    """Step 5 (输入被投诉商家信息): Ctrl+N on step 4 with eligible answers (online purchase on 淘宝)."""
     _snap(snap_compare, "select_merchant")
 
 
-def test_step_05_confirm_merchant(snap_compare: SnapCompare) -> None:
-    """Step 5 (确认商家信息): Ctrl+N on step 4; the body shows the merchant name and code typed there."""
+def test_step_06_confirm_merchant(snap_compare: SnapCompare) -> None:
+    """Step 6 (确认商家信息): Ctrl+N on step 5; the body shows the merchant name and code typed there."""
     _snap(snap_compare, "confirm_merchant")
-
-
-def test_step_06_login(snap_compare: SnapCompare) -> None:
-    """Step 6 (登录或注册账户): Ctrl+N on step 5."""
-    _snap(snap_compare, "login")
 
 
 def test_step_07_personal_details(snap_compare: SnapCompare) -> None:

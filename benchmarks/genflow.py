@@ -159,3 +159,23 @@ if __name__ == "__main__":
         sys.exit("usage: genflow.py STEPS OUT.yaml")
     out = write(int(sys.argv[1]), Path(sys.argv[2]))
     print(f"{out}: {out.stat().st_size:,} bytes")
+
+
+def chain(steps: int) -> str:
+    """A flow of ``steps`` steps, each shown only if the step before was answered 是 (issue 14, item 11)."""
+    out = ['id: bench-chain\ntitle: 条件链\nversion: "1"\nreviewed: 2025-01-01\nsteps:\n']
+    for i in range(steps):
+        when = f'    when: f{i - 1} == "是"\n' if i else ""
+        out.append(
+            f"  - id: s{i}\n    title: 第 {i} 步\n{when}    fields:\n"
+            f"      - {{id: f{i}, type: select, label: 问题 {i}, options: [是, 否]}}\n"
+        )
+    return "".join(out)
+
+
+def wide(fields: int) -> str:
+    """One step of ``fields`` text fields (issue 14, item 11)."""
+    out = ['id: bench-wide\ntitle: 宽步骤\nversion: "1"\nreviewed: 2025-01-01\n']
+    out.append("steps:\n  - id: s\n    title: 一步\n    fields:\n")
+    out.extend(f"      - {{id: f{i}, type: text, label: 字段 {i}}}\n" for i in range(fields))
+    return "".join(out)

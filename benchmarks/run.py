@@ -158,6 +158,20 @@ def bench_scale(ctx: Context) -> list[Row]:
         row.note = f"{int(result['bytes']):,} bytes; in process, size caps raised, GC off; baseline yaml.safe_load"  # type: ignore[call-overload]
         fastest[steps] = min(result["subject"])  # type: ignore[call-overload]
         rows.append(row)
+    # Issue 14, item 11: a chain of conditions (each step shown only after the one before) and one
+    # step of many fields, against yaml.safe_load of the same file in the same run.
+    _, runs, warmup = ctx.plan.scale[-1]
+    n = min(ctx.plan.scale[-1][0], 1_000)
+    for name, text, what in (
+        ("chain", genflow.chain(n), f"{n:,} chained conditions"),
+        ("wide", genflow.wide(n), f"{n:,} fields on one step"),
+    ):
+        path = ctx.workdir / f"generated-{name}-{n}.yaml"
+        path.write_text(text, encoding="utf-8")
+        result = _json_child([PY, str(ROOT / "benchmarks" / "scale.py"), str(path), str(runs), str(warmup)], ctx)
+        row = fill(Row(f"validate {what}", "ms", 1.5), result["subject"], result["baseline"])  # type: ignore[arg-type]
+        row.note = "reachability settled by witness paths; baseline yaml.safe_load of the same file"
+        rows.append(row)
     sizes = [s for s, _, _ in ctx.plan.scale]
     small, large = sizes[-2], sizes[-1]
     growth = Row(f"growth: {large:,} / {small:,} steps", "ms", 12.0 * (large / small) / 10)

@@ -25,6 +25,8 @@ FIGURES = (
     "wizard validate (whole process)",
     "validate generated flow, 10 steps",
     "validate generated flow, 100 steps",
+    "validate 100 chained conditions",
+    "validate 100 fields on one step",
     "growth: 100 / 10 steps",
     "step change: Next → next step painted",
     "typing in the complaint text area",

@@ -50,7 +50,7 @@ def expected(flow_path: Path, answers: Path, fmt: str, script: str = "zh-Hans") 
 
 
 def test_formats_match_the_exporters() -> None:
-    assert command.FORMATS == export.FORMATS
+    assert command.FORMATS == export.ALL_FORMATS
 
 
 @pytest.mark.parametrize("fmt", export.FORMATS)
@@ -130,7 +130,11 @@ def test_output_file_is_private_and_written_whole(tmp_path: Path) -> None:
     target = tmp_path / "清单.html"
     target.write_text("old", encoding="utf-8")
     target.chmod(0o644)
-    result = wizard("checklist", TEST_FLOW, "--answers", ANSWERS, "--format", "html", "--output", target)
+    args = ("checklist", TEST_FLOW, "--answers", ANSWERS, "--format", "html", "--output", target)
+    refused = wizard(*args)
+    assert refused.returncode == 1 and "--force" in refused.stderr
+    assert target.read_text(encoding="utf-8") == "old"
+    result = wizard(*args, "--force")
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
     assert str(target) in result.stderr
@@ -189,3 +193,98 @@ def test_checklist_never_imports_textual_or_rich() -> None:
     assert result.returncode == 0, result.stderr
     heavy = result.stderr.strip().splitlines()[-1]
     assert "textual" not in heavy and "rich" not in heavy and "opencc" not in heavy, heavy
+
+
+# --- -o never replaces what is there (issue 14, item 2) ------------------------------------------
+
+
+def _checklist_to(target: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return wizard("checklist", TEST_FLOW, "--answers", ANSWERS, "--format", "text", "--output", target, *extra)
+
+
+def test_output_refuses_an_existing_file_without_force(tmp_path: Path) -> None:
+    target = tmp_path / "清单.txt"
+    target.write_text("mine", encoding="utf-8")
+    result = _checklist_to(target)
+    assert result.returncode == 1
+    assert "已经存在" in result.stderr and "--force" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert target.read_text(encoding="utf-8") == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["清单.txt"]  # no temporary file left
+
+
+def test_output_creates_a_new_file_without_force(tmp_path: Path) -> None:
+    target = tmp_path / "new.txt"
+    result = _checklist_to(target)
+    assert result.returncode == 0, result.stderr
+    assert target.read_text(encoding="utf-8") == expected(TEST_FLOW, ANSWERS, "text")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.txt"]
+
+
+@pytest.mark.parametrize("force", [False, True], ids=["plain", "force"])
+@pytest.mark.parametrize("kind", ["symlink-to-file", "dangling-symlink", "fifo", "device"])
+def test_output_never_replaces_a_link_or_a_device(tmp_path: Path, kind: str, force: bool) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep", encoding="utf-8")
+    if kind == "device":
+        target = Path("/dev/null")
+        if not target.is_char_device():
+            pytest.skip("no /dev/null character device here")
+    else:
+        target = tmp_path / "out.txt"
+        if kind == "symlink-to-file":
+            target.symlink_to(victim)
+        elif kind == "dangling-symlink":
+            target.symlink_to(tmp_path / "nowhere.txt")
+        else:
+            os.mkfifo(target)  # writing to it would block: it must not even be opened
+    before = os.lstat(target)
+    result = _checklist_to(target, *(["--force"] if force else []))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"无法写入 {target}：这里已经有")
+    assert "--force 也不会替换它" in result.stderr
+    after = os.lstat(target)
+    assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino)
+    assert victim.read_text(encoding="utf-8") == "keep"
+    assert not (tmp_path / "nowhere.txt").exists()
+    if kind != "device":
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt", "victim.txt"]
+
+
+def test_force_replaces_a_plain_file_through_a_temporary_file(tmp_path: Path) -> None:
+    target = tmp_path / "清单.txt"
+    target.write_text("old", encoding="utf-8")
+    other = tmp_path / "hardlink.txt"
+    os.link(target, other)  # a second name of the old file: the rename replaces the name, not the contents
+    result = _checklist_to(target, "--force")
+    assert result.returncode == 0, result.stderr
+    assert target.read_text(encoding="utf-8") == expected(TEST_FLOW, ANSWERS, "text")
+    assert other.read_text(encoding="utf-8") == "old"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hardlink.txt", "清单.txt"]
+
+
+def test_a_file_that_appears_while_writing_is_not_replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check before writing is not the only guard: the new file is linked into place, which fails
+    if anything took the name meanwhile (a race with another program)."""
+    import tempfile
+
+    target = tmp_path / "x.txt"
+    real = tempfile.mkstemp
+
+    def mkstemp(*args: object, **kwargs: object) -> tuple[int, str]:
+        made = real(*args, **kwargs)  # type: ignore[call-overload]
+        target.symlink_to(tmp_path / "elsewhere.txt")  # appears after the first check
+        return made
+
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+    with pytest.raises(command.OutputRefused, match="符号链接"):
+        command.write_private(target, "text")
+    assert target.is_symlink() and not (tmp_path / "elsewhere.txt").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.txt"]
+
+
+def test_force_without_output_is_a_usage_error() -> None:
+    result = wizard("checklist", TEST_FLOW, "--answers", ANSWERS, "--force")
+    assert result.returncode == 2 and "--output" in result.stderr and result.stdout == ""

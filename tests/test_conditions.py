@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import calendar
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from wizard.flow.conditions import (
     ConditionSyntaxError,
@@ -14,7 +17,8 @@ from wizard.flow.conditions import (
     parse_expression,
     shift_date,
 )
-from wizard.flow.model import AllOf, AnyOf, Compare, NotOf, Op, TimeUnit
+from wizard.flow.model import TODAY as TODAY_WORD
+from wizard.flow.model import AllOf, AnyOf, Compare, NotOf, Op, TimeUnit, condition_fields
 
 TODAY = date(2025, 6, 15)
 
@@ -79,6 +83,17 @@ def test_each_comparison_carries_the_position_of_its_field() -> None:
         ("amount > lots", 9, "expected a number"),
         ("amount > NaN", 9, "expected a number"),
         ("bought older_than 3 weeks", 20, "days, months or years"),
+        ("got after bought + 6 weeks", 21, "days, months or years"),
+        ("got after bought + 1.5 months", 19, "whole number"),
+        ("got after bought - -2 days", 19, "whole number"),
+        ("got after bought +6 months", 17, "write a space after '+'"),
+        ("got after bought+6", 10, "write offsets with spaces"),
+        ("got after 2025-01-01", 10, "a fixed date cannot be written here"),
+        ("got after 'bought'", 10, "expected a date field or 'today'"),
+        ("got on or", 7, "expected a date field or 'today'"),
+        ("got before", 10, "ends too early"),
+        ("got before today +", 18, "ends too early"),
+        ("got since bought", 4, "unknown operator 'since'"),
         ("bought older_than 2.5 years", 18, "whole number"),
         ("bought older_than -1 years", 18, "whole number"),
         ("platform in 淘宝", 12, "expected '['"),
@@ -171,3 +186,140 @@ def test_describe_writes_a_condition_back() -> None:
     c = parse_expression("a == 1 and (b in [x, y] or not c is set)")
     assert describe(c) == "(a == 1) and ((b in [x, y]) or (not (c is set)))"
     assert describe(None) == "always"
+
+
+# --- dates compared with dates ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expr", "op", "other", "number", "unit"),
+    [
+        ("got before bought", Op.BEFORE, "bought", None, None),
+        ("got after today", Op.AFTER, TODAY_WORD, None, None),
+        ("got on bought", Op.ON, "bought", None, None),
+        ("got on or before today", Op.ON_OR_BEFORE, TODAY_WORD, None, None),
+        ("got on or after bought", Op.ON_OR_AFTER, "bought", None, None),
+        ("found after got + 6 months", Op.AFTER, "got", Decimal(6), TimeUnit.MONTHS),
+        ("got before found - 6 个月", Op.BEFORE, "found", Decimal(-6), TimeUnit.MONTHS),
+        ("got on or before today - 7 days", Op.ON_OR_BEFORE, TODAY_WORD, Decimal(-7), TimeUnit.DAYS),
+        ("got after bought + 1 year", Op.AFTER, "bought", Decimal(1), TimeUnit.YEARS),
+    ],
+)
+def test_date_relations_parse(expr: str, op: Op, other: str, number: Decimal | None, unit: TimeUnit | None) -> None:
+    c = parse_expression(expr)
+    assert isinstance(c, Compare)
+    assert (c.field, c.op, c.other, c.number, c.unit) == (expr.split()[0], op, other, number, unit)
+
+
+def test_date_relations_combine_with_and_or() -> None:
+    c = parse_expression("got on or after bought or got on bought and found after today")
+    assert isinstance(c, AnyOf) and isinstance(c.items[1], AllOf)
+    assert condition_fields(c) == ("got", "bought", "got", "bought", "found"), "today is not a field"
+
+
+def test_the_second_date_carries_its_own_position() -> None:
+    c = parse_expression("got after  bought + 6 months", 3, 9, locate=lambda offset: (3, 9 + offset))
+    assert isinstance(c, Compare)
+    assert (c.line, c.col, c.other_line, c.other_col) == (3, 9, 3, 20)
+
+
+def test_dates_against_dates() -> None:
+    assert holds("got before bought", got="2025-01-01", bought="2025-01-02")
+    assert not holds("got before bought", got="2025-01-02", bought="2025-01-02")
+    assert holds("got on bought", got="2025-01-02", bought="2025-01-02")
+    assert holds("got on or before bought", got="2025-01-02", bought="2025-01-02")
+    assert holds("got on or after bought", got="2025-01-02", bought="2025-01-02")
+    assert not holds("got after bought", got="2025-01-02", bought="2025-01-02")
+    assert holds("got after bought", got="2025-01-03", bought="2025-01-02")
+
+
+def test_dates_compared_with_today() -> None:  # TODAY is 2025-06-15
+    assert holds("got after today", got="2025-06-16")
+    assert not holds("got after today", got="2025-06-15")
+    assert holds("got on today", got="2025-06-15")
+    assert holds("got on or before today - 7 days", got="2025-06-08")
+    assert not holds("got on or before today - 7 days", got="2025-06-09")
+
+
+def test_offsets_count_calendar_months_and_clamp_to_the_month_end() -> None:
+    # 2024-08-31 + 6 months = 2025-02-28 (no 31st in February)
+    within = "found on or before got + 6 months"
+    assert holds(within, got="2024-08-31", found="2025-02-28")
+    assert not holds(within, got="2024-08-31", found="2025-03-01")
+    assert holds("found after got + 6 months", got="2023-08-31", found="2024-03-01")
+    assert not holds("found after got + 6 months", got="2023-08-31", found="2024-02-29"), "2024 is a leap year"
+    assert holds("got before found - 6 months", got="2024-08-27", found="2025-02-28")
+    assert not holds("got before found - 6 months", got="2024-08-28", found="2025-02-28"), "02-28 - 6 months = 08-28"
+    # the offset belongs on the date the period counts from: 09-30 + 6 months = 03-30, but 03-31 - 6 months = 09-30
+    assert holds("found after got + 6 months", got="2024-09-30", found="2025-03-31")
+    assert not holds("got before found - 6 months", got="2024-09-30", found="2025-03-31")
+    assert holds("found after got + 1 year", got="2024-02-29", found="2025-03-01")
+    assert not holds("found after got + 1 year", got="2024-02-29", found="2025-02-28")
+
+
+def test_a_missing_or_unreadable_date_makes_a_relation_false() -> None:
+    for answers in ({}, {"got": "2025-01-01"}, {"bought": "2025-01-01"}, {"got": "昨天", "bought": "2025-01-01"}):
+        assert not holds("got before bought", **answers)
+        assert not holds("got on or after bought", **answers)
+        assert holds("not got before bought", **answers), "so its negation holds"
+    assert not holds("got after today")
+    assert not holds("got before bought", got="2025-01-01", bought=True)
+
+
+def test_describe_writes_a_date_relation_back() -> None:
+    for expr in (
+        "got before bought",
+        "got on or after today",
+        "found after got + 6 months",
+        "got on or before found - 6 months",
+    ):
+        assert describe(parse_expression(expr)) == expr
+    assert describe(parse_expression("got before today - 7 天")) == "got before today - 7 days"
+
+
+@given(
+    st.dates(min_value=date(1, 1, 1), max_value=date(9998, 12, 31)),
+    st.integers(min_value=-1200, max_value=1200),
+)
+def test_month_arithmetic_keeps_the_day_or_clamps_it_to_the_month_end(d: date, months: int) -> None:
+    shifted = shift_date(d, months, TimeUnit.MONTHS)
+    total = d.year * 12 + d.month - 1 + months
+    if not 1 <= total // 12 <= 9999:
+        assert shifted in (date.min, date.max)
+        return
+    assert shifted.year * 12 + shifted.month - 1 == total, "the calendar month moves by exactly `months`"
+    last = calendar.monthrange(shifted.year, shifted.month)[1]
+    assert shifted.day == min(d.day, last), "the same day of the month, or the month's last day"
+    if d.day <= 28:
+        assert shift_date(shifted, -months, TimeUnit.MONTHS) == d, "days 1-28 always come back"
+    assert shift_date(d, months // 12, TimeUnit.YEARS) == shift_date(d, (months // 12) * 12, TimeUnit.MONTHS)
+
+
+@given(
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)),
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)),
+    st.integers(min_value=0, max_value=36),
+)
+def test_before_and_after_with_an_offset_are_exact_opposites(got: date, found: date, months: int) -> None:
+    answers = {"got": got.isoformat(), "found": found.isoformat()}
+    ops = [
+        evaluate(parse_expression(f"found {op} got + {months} months"), answers, TODAY)
+        for op in ("before", "on", "after")
+    ]
+    assert ops.count(True) == 1, "exactly one of before, on, after"
+    after = evaluate(parse_expression(f"found after got + {months} months"), answers, TODAY)
+    assert after == (found > shift_date(got, months, TimeUnit.MONTHS))
+    on_or_before = evaluate(parse_expression(f"found on or before got + {months} months"), answers, TODAY)
+    assert on_or_before is not after
+
+
+def test_every_example_in_the_docs_condition_table_parses() -> None:
+    import re
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "flow-format.md").read_text(encoding="utf-8")
+    section = docs.split("## Conditions (`when`)", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `([^`]+)`", section, re.MULTILINE)
+    assert "harm_known_date after received_date + 6 months" in rows
+    for expr in rows:
+        parse_expression(expr)

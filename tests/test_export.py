@@ -360,7 +360,8 @@ def test_readable_strips_the_markdown_flows_use() -> None:
     assert export.readable("输入 **www.12315.cn**（主办）") == "输入 www.12315.cn（主办）"
     assert export.readable("打开 [平台](https://www.12315.cn/)") == "打开 平台（https://www.12315.cn/）"
     assert export.readable("见 <https://www.12315.cn/>") == "见 https://www.12315.cn/"
-    assert export.readable("## 标题\n`代码`") == "标题\n代码"
+    assert export.readable("*强调*和`代码`\n第二行") == "强调和代码\n第二行"  # line breaks kept
+    assert export.readable("## 标题") == "## 标题"  # headings are block syntax: bodies only
 
 
 # --- options ----------------------------------------------------------------------------------

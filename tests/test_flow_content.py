@@ -572,3 +572,62 @@ def test_repealed_deadline_appears_nowhere_in_flows() -> None:
     assert files
     for p in files:
         assert "45个工作日" not in p.read_text(encoding="utf-8"), p
+
+
+# --- dates compared with dates -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("flow_id", "example"),
+    [("12315-complaint", "online-clothing-refund.yaml"), ("12315-report", "online-shop-no-licence.yaml")],
+)
+def test_a_date_in_the_future_is_refused_next_to_its_field(flow_id: str, example: str) -> None:
+    flow = load(flow_id)
+    session = session_for(flow, EXAMPLES / flow_id / example)  # every date of the flow is asked
+    dates = [(s, f) for s in flow.steps for f in s.fields if f.type.value == "date"]
+    assert dates
+    for step, f in dates:
+        assert not f.allow_future, f"{f.id} is about the past: a future date must be refused"
+        result = session.validate_step(step, {f.id: "2026-11-26"})
+        assert result.errors.get(f.id) == "日期不能晚于今天（2026 年 11 月 25 日）", f.id
+        assert session.validate_step(step, {f.id: "2026-11-25"}).errors.get(f.id) is None
+
+
+def test_date_order_checks_are_shown_right_after_the_purchase_details() -> None:
+    flow = load("12315-complaint")
+    for check_id in ("received_before_purchase", "harm_before_purchase"):
+        check = next(c for c in flow.checks if c.id == check_id)
+        assert check.step == "purchase_details", "evaluated once both dates are given"
+    wrong = _complaint(received_date="2026-11-07", harm_known_date="2026-11-01")
+    fired = {c.id for c in wrong.fired_checks("purchase_details")}
+    assert {"received_before_purchase", "harm_before_purchase"} <= fired
+    assert wrong.blocking_checks() == [], "a slip in a date is a warning, not a refusal"
+    assert not {"received_before_purchase", "harm_before_purchase"} & {c.id for c in _complaint().fired_checks()}
+
+
+@pytest.mark.parametrize(
+    ("received", "found", "asked", "after"),
+    [
+        ("2026-03-05", "2026-09-05", True, False),  # the last day of the 6 months: ask, the dates may be early
+        ("2026-03-05", "2026-09-06", False, True),  # one day later: the dates decide
+        ("2025-08-31", "2026-02-28", True, False),  # no 31 February: the 6 months end on the 28th
+        ("2025-08-31", "2026-03-01", False, True),
+        ("2026-05-30", "2026-11-25", False, False),  # received less than 6 months ago: nothing to ask
+    ],
+)
+def test_article_23s_six_months_are_counted_from_the_receipt_date(
+    received: str, found: str, asked: bool, after: bool
+) -> None:
+    session = _complaint(
+        category="耐用商品",
+        problems=["质量问题"],
+        received_date=received,
+        harm_known_date=found,
+        purchase_date=received,
+    )
+    step = session.flow.step("problem")
+    assert step is not None
+    assert ("found_in_6m" in {f.id for f in session.visible_fields(step)}) is asked
+    assert ("durable_found_after_six_months" in {c.id for c in session.fired_checks()}) is after
+    composed = everything(build(session))
+    assert ("第二十三条应由经营者举证" in composed) is not after

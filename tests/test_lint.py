@@ -347,3 +347,126 @@ def test_checks_on_any_of_many_multiselect_options_are_not_called_unreachable() 
     flow, diagnostics = parse_flow(path.read_bytes(), str(path))
     assert flow is not None
     assert [d.format() for d in diagnostics] == []
+
+
+# --- date relations ----------------------------------------------------------------------
+
+DATES = """\
+steps:
+  - id: a
+    title: A
+    fields:
+      - {id: bought, type: date, label: 购买日期}
+      - {id: got, type: date, label: 收货日期}
+      - {id: found, type: date, label: 发现日期}
+      - {id: amount, type: money, label: 金额}
+      - {id: channel, type: select, label: 渠道, options: [网购, 实体店]}
+  - id: b
+    title: B
+"""
+
+
+@pytest.mark.parametrize(
+    ("when", "col", "expected"),
+    [
+        ("amount before bought", 11, "'before' compares dates, but 'amount' is a money field"),
+        ("bought on or after amount", 30, "'on or after' compares dates, but 'amount' is a money field"),
+        ("got after channel + 6 months", 21, "'after' compares dates, but 'channel' is a select field"),
+        ("got after bougth", 21, "unknown field 'bougth' (at steps[1].when); did you mean 'bought'?"),
+        ("got after today + 6 weeks", 31, "condition: expected days, months or years"),
+        ("got after bought - 6", 31, "condition: the condition ends too early"),
+    ],
+)
+def test_date_relations_are_checked_where_each_date_is_written(when: str, col: int, expected: str) -> None:
+    d = only(DATES + f"    when: {when}\n")
+    assert d.is_error and expected in d.format()
+    assert (d.location.line, d.location.col) == (16, col), d.format()
+
+
+def test_a_date_relation_may_only_compare_with_a_date_asked_before() -> None:
+    body = DATES.replace(
+        "      - {id: got,", "      - {id: got2, type: date, label: X, when: bought after got}\n      - {id: got,"
+    )
+    d = only(body)
+    assert "'got' is asked later" in d.message
+    d = only(DATES + "    when: bought before later\n    fields:\n      - {id: later, type: date, label: L}\n")
+    assert "'later' is asked later" in d.message and d.location.col == 25
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        "got before bought",
+        "got on bought",
+        "bought on or before today - 7 days",
+        "got after today",
+        "found after got + 6 months and got on or after bought",
+        "got before found - 6 months and not got before bought and bought on or after today - 1 year",
+        "found on or before got + 6 months and got older_than 6 months",
+    ],
+)
+def test_date_relations_that_can_hold_are_not_reported(when: str) -> None:
+    assert messages(DATES + f"    when: {when}\n") == []
+    required = DATES + f"    fields:\n      - {{id: x, type: text, label: X, required: true, when: {when}}}\n"
+    assert messages(required) == []
+    check = DATES + f"checks:\n  - {{id: k, level: warn, message: m, when: {when}}}\n"
+    assert messages(check) == []
+
+
+def test_a_check_reading_two_dates_runs_after_the_later_one() -> None:
+    body = DATES + "    fields:\n      - {id: later, type: date, label: L}\n"
+    body += "checks:\n  - {id: k, level: warn, message: m, when: bought after later}\n"
+    flow, diagnostics = parse_flow((HEAD + body).encode(), "f.yaml")
+    assert diagnostics == [] and flow is not None
+    assert flow.checks[0].step == "b"
+
+
+# --- reachability stays near-linear (issue 14, item 11): operation counts, not wall time ----------
+
+
+def _chain(n: int) -> bytes:
+    head = 'id: chain\ntitle: 链\nversion: "1"\nreviewed: 2025-01-01\nsteps:\n'
+    steps = ["  - id: s0\n    title: S0\n    fields:\n      - {id: f0, type: select, label: F0, options: [是, 否]}\n"]
+    for i in range(1, n):
+        steps.append(
+            f'  - id: s{i}\n    title: S{i}\n    when: f{i - 1} == "是"\n    fields:\n'
+            f"      - {{id: f{i}, type: select, label: F{i}, options: [是, 否]}}\n"
+        )
+    return (head + "".join(steps)).encode()
+
+
+def _evaluations(n: int, monkeypatch: pytest.MonkeyPatch) -> tuple[int, int]:
+    from wizard.flow import lint as lint_module
+
+    counts = {"evaluate": 0, "never": 0}
+    real_evaluate, real_never = lint_module.evaluate, lint_module._Search.never
+
+    def evaluate(*args: object, **kwargs: object) -> bool:
+        counts["evaluate"] += 1
+        return real_evaluate(*args, **kwargs)  # type: ignore[arg-type]
+
+    def never(self: object, *args: object) -> bool | None:
+        counts["never"] += 1
+        return real_never(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(lint_module, "evaluate", evaluate)
+    monkeypatch.setattr(lint_module._Search, "never", never)
+    flow, diagnostics = parse_flow(_chain(n), "chain.yaml")
+    assert flow is not None and diagnostics == [], [d.format() for d in diagnostics]
+    return counts["evaluate"], counts["never"]
+
+
+def test_a_long_chain_of_conditions_is_settled_in_linear_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    small, small_searches = _evaluations(100, monkeypatch)
+    large, large_searches = _evaluations(1000, monkeypatch)
+    assert small_searches == large_searches == 0  # every step is shown on a witness path
+    assert large <= 11 * small  # ten times the steps, about ten times the condition evaluations
+
+
+def test_a_step_no_witness_path_shows_is_still_searched_and_reported() -> None:
+    body = (
+        "steps:\n  - id: a\n    title: A\n    fields:\n      - {id: x, type: select, label: X, options: [是, 否]}\n"
+        '  - id: b\n    title: B\n    when: x == "是" and x == "否"\n'
+        "    fields:\n      - {id: y, type: text, label: Y}\n"
+    )
+    assert any("step 'b' can never be shown" in m for m in messages(body))

@@ -362,3 +362,72 @@ def test_back_from_the_review_passes_over_a_step_that_asks_nothing(tmp_path: Pat
     after_back = text[text.index("检查您的回答") :]
     # `<` on the review goes to the last step that asks something, not to the closing note
     assert "第 2 / 3 步：找到商家了吗" in after_back
+
+
+HINT_FLOW = """\
+id: hint-demo
+title: 提示测试
+version: "1"
+reviewed: 2026-11-01
+steps:
+  - id: buy
+    title: 购买
+    fields:
+      - id: channel
+        type: select
+        label: 购买渠道
+        options:
+          - value: 网购
+            label: 网上购买
+      - id: day
+        type: date
+        label: 购买日期
+        allow_future: false
+      - id: paid
+        type: money
+        label: 金额
+        min: 1
+      - id: phone
+        type: phone
+        label: 电话
+      - id: code
+        type: uscc
+        label: 信用代码
+        required: false
+      - id: agree
+        type: confirm
+        label: 我确认属实
+"""
+
+
+def test_the_review_and_the_hints_are_the_full_screen_ones(tmp_path: Path) -> None:
+    """Plain mode shows an answer as the full-screen review does (a choice by its label) and the
+    same format hint as the grey text in a full-screen input (one rule each, in the domain)."""
+    from wizard.render import PLAIN
+    from wizard.tui.editors import FieldContext, placeholder_of
+
+    path = tmp_path / "hints.yaml"
+    path.write_text(HINT_FLOW, encoding="utf-8")
+    flow = load_flow(path)
+    keys = "1\n2026-11-01\n99\n13800138000\n\ny\n\n"
+    out = io.StringIO()
+    code = run_plain(
+        flow,
+        path,
+        script="zh-Hans",
+        resume="fresh",
+        stdin=io.BytesIO(keys.encode()),
+        stdout=out,
+        today=date(2026, 11, 25),
+    )
+    text = out.getvalue()
+    assert code == 0, text[-2000:]
+    review = text[text.index("检查您的回答") :]
+    assert "购买渠道：网上购买" in review  # the option's label, not its value 网购
+    assert "我确认属实：已确认" in review
+    for f in flow.steps[0].fields[1:5]:
+        ctx = FieldContext(field=f, renderer=PLAIN, initial=None, options=(), values=lambda _n: None)
+        hint = placeholder_of(ctx)
+        assert hint and hint in text, f.id
+    assert "例如 2026-11-25 或 2026年11月25日；不能晚于今天" in text
+    assert "例如 1299 或 1,299.00（元）；不小于 1" in text

@@ -86,7 +86,8 @@ def test_equality_and_hash_use_the_compared_fields_of_the_same_class() -> None:
 def test_repr_lists_the_shown_fields() -> None:
     assert repr(Point(1, 2, tag="hidden")) == "Point(x=1, y=2)"
     assert repr(Compare("a", Op.EQ, ("x",), line=3)) == (
-        "Compare(field='a', op=<Op.EQ: '=='>, values=('x',), number=None, unit=None, line=3, col=0)"
+        "Compare(field='a', op=<Op.EQ: '=='>, values=('x',), number=None, unit=None, line=3, col=0, "
+        "other=None, other_line=0, other_col=0)"
     )
 
 

@@ -116,3 +116,13 @@ def test_the_complete_example_in_the_docs_is_valid(validator: jsonschema.Draft20
     assert [d.format() for d in diagnostics] == []
     assert flow is not None and len(flow.steps) == 2
     assert _schema_errors(validator, path) == []
+
+
+def test_the_condition_examples_in_the_schema_parse() -> None:
+    from wizard.flow.conditions import parse_expression
+
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    examples = schema["$defs"]["condition"]["examples"]
+    assert any(" after " in e and "+ 6 months" in e for e in examples), "date arithmetic is shown"
+    for expr in examples:
+        parse_expression(expr)

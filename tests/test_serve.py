@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,10 +64,15 @@ class Served:
     process: subprocess.Popen[str]
     url: str
     port: int
+    printed: list[str]  # every address printed so far (a new one after each use)
 
     @property
     def key(self) -> str:
         return self.url.split("key=", 1)[1]
+
+    @property
+    def latest_key(self) -> str:
+        return self.printed[-1].split("key=", 1)[1]
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +100,17 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     if not url:
         process.kill()
         pytest.fail(f"wizard serve printed no address: {process.stderr.read() if process.stderr else ''}")
-    yield Served(process, url, port)
+    printed = [url]
+
+    def read_addresses() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            found = re.search(r"(http://127\.0\.0\.1:\d+/\?key=\S+)", line)
+            if found:
+                printed.append(found.group(1))
+
+    threading.Thread(target=read_addresses, daemon=True).start()
+    yield Served(process, url, port, printed)
     process.send_signal(signal.SIGINT)
     try:
         process.wait(timeout=30)
@@ -149,10 +165,11 @@ def test_browser_shows_the_wizard_and_moves_to_the_next_step(served: Served) -> 
             )
             screen = page.evaluate(READ_TERMINAL)
             assert first in screen
+            assert "Alt+N 下一步" in screen and "Ctrl+N" not in screen  # the key bar shows the browser's keys
             page.screenshot(path=str(ARTIFACTS / "serve-first-step.png"))
 
             page.locator(".xterm-helper-textarea").focus()
-            page.keyboard.press("Control+n")
+            page.keyboard.press("Alt+n")  # Ctrl+N is the browser's own (new window) outside headless tests
             page.wait_for_function(
                 f"() => ({READ_TERMINAL})().includes({f'第 2 / {total} 步'!r})", timeout=60_000, polling=250
             )
@@ -172,23 +189,31 @@ def test_browser_shows_the_wizard_and_moves_to_the_next_step(served: Served) -> 
 # --- who may connect ---------------------------------------------------------------------------
 
 
-def test_page_and_websocket_need_the_key(served: Served) -> None:
+def test_page_and_websocket_need_the_one_time_passes(served: Served) -> None:
+    """The real ``wizard serve``: more in tests/test_serve_passes.py (in-process, with WebSockets)."""
     assert get(served.port, "/").status == 403
     assert get(served.port, "/?key=wrong").status == 403
-    with_key = get(served.port, f"/?key={served.key}")
+    key = served.latest_key
+    with_key = get(served.port, f"/?key={key}")
     assert with_key.status == 303
-    assert "HttpOnly" in with_key.headers["Set-Cookie"] and "SameSite=Strict" in with_key.headers["Set-Cookie"]
-    cookie = {"Cookie": f"wizard_key={served.key}"}
+    cookie_header = with_key.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie_header and "SameSite=Strict" in cookie_header
+    assert get(served.port, f"/?key={key}").status == 403  # the key works once
+    ticket = re.search(r"wizard_ticket=([^;]+)", cookie_header).group(1)  # type: ignore[union-attr]
+    cookie = {"Cookie": f"wizard_ticket={ticket}"}
     page = get(served.port, "/", cookie)
     assert page.status == 200
     html = page.read().decode("utf-8")
     assert "fonts.googleapis.com" not in html and not re.search(r"(src|href)=\"https?://", html)
     assert page.headers["Referrer-Policy"] == "no-referrer"
+    token = re.search(r"/ws/([A-Za-z0-9_-]+)\"", html).group(1)  # type: ignore[union-attr]
+    assert get(served.port, "/", cookie).status == 403  # the page opens once
     upgrade = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13"}
     upgrade["Sec-WebSocket-Key"] = "dGhlIHNhbXBsZSBub25jZQ=="
-    assert get(served.port, "/ws", upgrade).status == 403  # no cookie
-    other_site = {**upgrade, **cookie, "Origin": "http://evil.example"}
-    assert get(served.port, "/ws", other_site).status == 403
+    assert get(served.port, "/ws", {**upgrade, **cookie}).status == 403  # a cookie and no token
+    assert get(served.port, "/ws/forged", upgrade).status == 403
+    other_site = {**upgrade, "Origin": "http://evil.example"}
+    assert get(served.port, f"/ws/{token}", other_site).status == 403
     assert get(served.port, "/static/js/textual.js").status == 200
 
 

@@ -151,7 +151,7 @@ def _valid_obj(flow: Flow, sid: str, **changes: Any) -> dict[str, Any]:
 
 
 def _write_raw(root: Path, name: str, content: bytes, mode: int = 0o600) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = root / name
     path.write_bytes(content)
     os.chmod(path, mode)
@@ -284,11 +284,11 @@ def test_folder_is_0700_and_files_0600(root: Path, flow: Flow) -> None:
     assert stat.S_IMODE(os.stat(store.path_of(sid)).st_mode) == 0o600
 
 
-def test_a_looser_existing_folder_is_tightened(root: Path) -> None:
-    root.mkdir(parents=True)
+def test_a_looser_existing_folder_is_never_chmodded(root: Path) -> None:
+    root.mkdir(mode=0o700, parents=True)
     os.chmod(root, 0o755)
-    Store(root)
-    assert stat.S_IMODE(os.stat(root).st_mode) == 0o700
+    Store(root).startup()
+    assert stat.S_IMODE(os.stat(root).st_mode) == 0o755  # more in tests/test_store_times.py
 
 
 def test_a_session_file_with_mode_0644_is_tightened_and_still_used(store: Store, flow: Flow, root: Path) -> None:
@@ -387,7 +387,7 @@ def test_set_aside_never_overwrites_an_earlier_set_aside_file(root: Path, flow: 
 
 
 def test_a_100_mb_file_is_set_aside_without_being_read(root: Path) -> None:
-    root.mkdir(parents=True)
+    root.mkdir(mode=0o700, parents=True)
     path = root / "0123456789abcdef.json"
     with open(path, "wb") as fh:
         fh.truncate(100 * 1024 * 1024)  # sparse: costs no disk space
@@ -403,7 +403,7 @@ def test_a_symlink_to_a_valid_file_outside_is_never_followed(root: Path, flow: F
     outside.write_bytes(dumps(_valid_obj(flow, "0123456789abcdef")))
     os.chmod(outside, 0o600)
     before = outside.read_bytes()
-    root.mkdir(parents=True)
+    root.mkdir(mode=0o700, parents=True)
     os.symlink(outside, root / "0123456789abcdef.json")
     store = Store(root)
     (notice,) = store.startup()
@@ -431,7 +431,7 @@ def test_a_symlink_replacing_a_session_is_not_written_through(root: Path, flow: 
 
 
 def test_a_fifo_or_folder_named_like_a_session_does_not_hang(root: Path) -> None:
-    root.mkdir(parents=True)
+    root.mkdir(mode=0o700, parents=True)
     os.mkfifo(root / "0123456789abcdef.json", 0o600)
     (root / "fedcba9876543210.json").mkdir(mode=0o700)
     notices = Store(root).startup()

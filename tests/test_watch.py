@@ -12,10 +12,11 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from wizard.flow.loader import load_flow
+from wizard.flowchange import nearest_position
 from wizard.session import REVIEW, Session
 from wizard.tui.app import WizardApp
 from wizard.tui.screens.step import StepScreen
-from wizard.tui.watch import FlowErrorsScreen, FlowWatcher, nearest_position
+from wizard.tui.watch import FlowErrorsScreen, FlowWatcher
 
 FLOW = textwrap.dedent(
     """\
@@ -252,13 +253,13 @@ async def test_missing_file_is_reported_then_reloaded(flow_file: Path) -> None:
 def test_nearest_position(tmp_path: Path) -> None:
     path = tmp_path / "flow.yaml"
     path.write_text(FLOW, encoding="utf-8")
-    old = load_flow(path)
+    old = tuple(s.id for s in load_flow(path).steps)
     path.write_text(FLOW.replace("  - id: third\n    title: 第三步：提交\n", ""), encoding="utf-8")
     shorter = load_flow(path)
     session = Session(shorter, today=date(2026, 11, 25))
-    assert nearest_position(old, session, "second") == "second"
-    assert nearest_position(old, session, "third") == "second"  # removed: the step before it
-    assert nearest_position(old, session, REVIEW) == REVIEW
+    assert nearest_position(session, "second", old) == ("second", False)
+    assert nearest_position(session, "third", old) == ("second", True)  # removed: the step before it
+    assert nearest_position(session, REVIEW, old) == (REVIEW, False)
     path.write_text(FLOW.replace("id: first", "id: start"), encoding="utf-8")
     renamed = load_flow(path)
-    assert nearest_position(old, Session(renamed, today=date(2026, 11, 25)), "first") == "second"
+    assert nearest_position(Session(renamed, today=date(2026, 11, 25)), "first", old) == ("second", True)

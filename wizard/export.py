@@ -18,23 +18,31 @@ then escaped for the target format:
   (schema: ``wizard/schema/checklist.schema.json``).
 - HTML: one self-contained printable page: inline CSS, no script, no
   external asset, everything escaped with :func:`html.escape`.
+- iCalendar (``ics``): one all-day event per deadline (:func:`to_ics`),
+  built with :mod:`icalendar`.
 
-``json`` and ``html`` are imported only by their exporters, so that
-``wizard checklist --format text`` stays light.
+The deadlines (「期限」) come first in the text, Markdown and HTML forms, with
+the sentence saying which years the holiday calendar covers, once.
+
+``json``, ``html`` and ``icalendar`` are imported only by their exporters, so
+that ``wizard checklist --format text`` stays light.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Sequence
 from datetime import date
 
-from wizard.checklist import Checklist, CheckResult, ComposedText, Item, Section
+from wizard import markup
+from wizard.checklist import Checklist, CheckResult, ComposedText, DeadlineDate, Item, Section
 from wizard.flow.record import record
 from wizard.render import TextRenderer
-from wizard.safety import SUSPECT_CHARS, check_url, clean_text
+from wizard.safety import SUSPECT_CHARS, clean_text, live_link
 
-FORMATS = ("markdown", "text", "json", "html")
+FORMATS = ("markdown", "text", "json", "html")  # the checklist itself
+CALENDAR_FORMAT = "ics"  # only the deadlines, as calendar events
+ALL_FORMATS = (*FORMATS, CALENDAR_FORMAT)
 JSON_FORMAT = "wizard-12315-checklist"
 JSON_VERSION = 1
 DEFAULT_SCRIPT = "zh-Hans"
@@ -67,7 +75,14 @@ def sanitised(checklist: Checklist) -> Checklist:
     """A copy with every string cleaned of control, bidi and invisible characters."""
 
     def item(i: Item) -> Item:
-        return Item(key=_line(i.key), text=_clean(i.text), value=_block(i.value), link=_link(i.link), line=i.line)
+        return Item(
+            key=_line(i.key),
+            text=_clean(i.text),
+            value=_block(i.value),
+            link=_link(i.link),
+            line=i.line,
+            source=_block(i.source),
+        )
 
     def section(s: Section) -> Section:
         return Section(
@@ -75,10 +90,11 @@ def sanitised(checklist: Checklist) -> Checklist:
             title=_line(s.title),
             link=_link(s.link),
             items=tuple(item(i) for i in s.items),
+            title_source=None if s.title_source is None else _line(s.title_source),
         )
 
     def check(c: CheckResult) -> CheckResult:
-        return CheckResult(id=_line(c.id), level=_line(c.level), message=_clean(c.message))
+        return CheckResult(id=_line(c.id), level=_line(c.level), message=_clean(c.message), source=_block(c.source))
 
     def composed(c: ComposedText) -> ComposedText:
         return ComposedText(
@@ -89,6 +105,18 @@ def sanitised(checklist: Checklist) -> Checklist:
             length=c.length,
             max_length=c.max_length,
             advice=_block(c.advice),
+            advice_source=_block(c.advice_source),
+        )
+
+    def deadline(t: DeadlineDate) -> DeadlineDate:
+        return DeadlineDate(
+            id=_line(t.id),
+            label=_line(t.label),
+            end=t.end,
+            estimate=t.estimate,
+            text=_line(t.text),
+            basis=_line(t.basis),
+            start=t.start,
         )
 
     return Checklist(
@@ -99,42 +127,56 @@ def sanitised(checklist: Checklist) -> Checklist:
         sections=tuple(section(s) for s in checklist.sections),
         checks=tuple(check(c) for c in checklist.checks),
         composed=tuple(composed(c) for c in checklist.composed),
+        deadlines=tuple(deadline(t) for t in checklist.deadlines),
+        calendar_note=None if checklist.calendar_note is None else _line(checklist.calendar_note),
     )
 
 
-# --- flow text to readable text -------------------------------------------------------
+# --- flow text in the one Markdown dialect -------------------------------------------------
+#
+# Flow texts (titles, checklist items, check messages, labels, advice) are written in the dialect
+# of :mod:`wizard.markup`, the parser the full-screen app draws bodies with. Each format draws its
+# spans: HTML as <strong>/<em>/<code>, Markdown as Markdown again (escaped), text as plain words.
+# A link is live (an <a href>, a Markdown link) or announced as one (「网址：」) only when
+# :func:`wizard.safety.live_link` says so, the rule of the app; any other address is plain text
+# marked 「不是官方网站」.
 
-# Each pattern is compiled by :mod:`re` (and kept in its cache) the first time a text holds the
-# characters it needs: most texts hold none, and a checklist need not pay for compiling them all.
-_MD_LINK = r"\[([^\[\]\n]+)\]\(([^()\s]+)\)"  # needs "]("
-_AUTOLINK = r"<(https?://[^<>\s]+)>"  # needs "<http"
-_STRONG = r"\*\*(?=\S)(.+?)(?<=\S)\*\*"  # needs "**"
-_CODE = r"`([^`\n]+)`"  # needs "`"
-_HEADING = r"(?m)^[ ]{0,3}#{1,6}[ \t]+"  # needs "#"
+NOT_OFFICIAL = "不是官方网站，不是链接，请谨慎"
+LINK_PREFIX = "网址："
+UNOFFICIAL_PREFIX = "非官方网址（" + NOT_OFFICIAL + "）："
 
 
-def readable(text: str) -> str:
-    """Flow text written with a little Markdown, as plain words.
+def _same(s: str) -> str:
+    return s
 
-    ``**bold**`` → bold, ```code``` → code, ``[text](url)`` → ``text（url）``,
-    ``<https://…>`` → the address, heading marks dropped. Anything else is
-    left as written.
-    """
-    if "](" in text:
-        text = re.sub(_MD_LINK, lambda m: m[1] if m[1] == m[2] else f"{m[1]}（{m[2]}）", text)
-    if "<http" in text:
-        text = re.sub(_AUTOLINK, r"\1", text)
-    if "**" in text:
-        text = re.sub(_STRONG, r"\1", text)
-    if "`" in text:
-        text = re.sub(_CODE, r"\1", text)
-    if "#" in text:
-        text = re.sub(_HEADING, "", text)
-    return text
+
+def readable(text: str, ui: Callable[[str], str] = _same) -> str:
+    """Flow text written in the dialect, as plain words: no asterisks or backticks, links as
+    ``text（url）``; an address that may not be live is marked (in the reader's script, via ``ui``)."""
+    return markup.plain_text(text, lambda url: f"{url}（{ui(NOT_OFFICIAL)}）")
+
+
+def link_line(url: str, ui: Callable[[str], str] = _same) -> str:
+    """「网址：…」 for a live link; 「非官方网址（…）：…」 for any other (text and plain mode)."""
+    return (ui(LINK_PREFIX) if live_link(url) else ui(UNOFFICIAL_PREFIX)) + url
 
 
 def _one_line(text: str) -> str:
     return " ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
+def _source(text: str, source: str | None) -> str:
+    """A checklist text in the dialect: its source (answers escaped) when it has one."""
+    return text if source is None else source
+
+
+def _md_with_colon(source: str, value: str | None) -> str:
+    """:func:`_with_colon` for a text in the dialect (an escaped ``\\:`` counts as a colon)."""
+    if value is None:
+        return source
+    while source.endswith(("：", ":")):
+        source = source[:-2] if source.endswith("\\:") else source[:-1]
+    return source + "："
 
 
 def _with_colon(text: str, value: str | None) -> str:
@@ -143,10 +185,8 @@ def _with_colon(text: str, value: str | None) -> str:
 
 
 def _safe_link(url: str | None) -> str | None:
-    """The link if it may be shown as a link (https, a real host), else None."""
-    if not url:
-        return None
-    return url if check_url(url).ok else None
+    """The link if it may be live (:func:`wizard.safety.live_link`: official https), else None."""
+    return url if url and live_link(url) else None
 
 
 # --- what every format shares ----------------------------------------------------------
@@ -154,6 +194,7 @@ def _safe_link(url: str | None) -> str | None:
 STOP_HEADING = "请先处理：以下问题不解决，投诉可能不被受理"
 WARN_HEADING = "请注意"
 COMPOSED_HEADING = "需要粘贴的文字"
+DEADLINES_HEADING = "期限"
 PRIVACY = "本清单含有您的个人信息，请妥善保管，不要发到公开的地方。"
 TITLE_SUFFIX = " —— 您的清单"
 
@@ -209,6 +250,10 @@ class _Doc:
             title += self.w("（粘贴到网站上的") + f"「{t.site_label}」" + self.w("）")
         return title
 
+    def source(self, item: Item) -> str:
+        """The item's text in the dialect (answers escaped)."""
+        return _source(item.text, item.source)
+
     def item_link(self, section: Section, item: Item) -> str | None:
         """The item's own link, unless it repeats the step's."""
         return item.link if item.link and item.link != section.link else None
@@ -251,19 +296,25 @@ def to_text(
     if d.stops:
         out += ["", d.w("！！") + d.w(STOP_HEADING) + d.w("：")]
         for k in d.stops:
-            out += _hang(readable(k.message), "  ！ ", "     ")
+            out += _hang(readable(_source(k.message, k.source), d.w), "  ！ ", "     ")
     if d.warns:
         out += ["", d.w(WARN_HEADING) + d.w("：")]
         for k in d.warns:
-            out += _hang(readable(k.message), "  · ", "    ")
+            out += _hang(readable(_source(k.message, k.source), d.w), "  · ", "    ")
+    if d.c.deadlines:
+        out += ["", d.w(DEADLINES_HEADING) + d.w("：")]
+        for dl in d.c.deadlines:
+            out += [f"  · {readable(dl.label)}：{dl.text}", f"    {dl.basis}"]
+        if d.c.calendar_note:
+            out.append("  " + d.c.calendar_note + d.w("。"))
     for n, section in enumerate(d.c.sections, 1):
-        out += ["", f"{n}. {readable(section.title)}"]
+        out += ["", f"{n}. {readable(_source(section.title, section.title_source), d.w)}"]
         if section.link:
-            out.append("   " + d.w("网址：") + section.link)
+            out.append("   " + link_line(section.link, d.w))
         for m, item in enumerate(section.items, 1):
             number = f"   {n}.{m} "
             pad = " " * len(number)
-            text = item.text
+            text = readable(_source(item.text, item.source), d.w)
             done = d.w("（已完成）") if d.done(item) else ""
             if item.value is not None and "\n" not in item.value:
                 out += _hang(f"{_with_colon(text, item.value)}{item.value}{done}", number, pad)
@@ -273,13 +324,13 @@ def to_text(
                     out += _hang(item.value, pad, pad)
             link = d.item_link(section, item)
             if link:
-                out.append(pad + d.w("网址：") + link)
+                out.append(pad + link_line(link, d.w))
     if d.c.composed:
         out += ["", d.w(COMPOSED_HEADING) + d.w("：")]
         for t in d.c.composed:
             out += ["", f"{d.composed_title(t)}：{d.length_note(t)}"]
             if t.over and t.advice:
-                out += _hang(readable(t.advice), d.w("注意："), "   ")
+                out += _hang(readable(_source(t.advice, t.advice_source), d.w), d.w("注意："), "   ")
             out += _hang(t.text, "   ", "   ")
     return "\n".join(out).rstrip() + "\n"
 
@@ -296,13 +347,59 @@ _MD_ESCAPED = {ord(ch): "\\" + ch for ch in _MD_SPECIAL}  # for str.translate
 _MD_LINE_START = r"^(?:([-+=])|(\d{1,9})([.)]))"
 
 
-def md_inline(text: str) -> str:
-    """Text for one Markdown line: newlines become spaces, structure characters are escaped."""
-    escaped = _one_line(text).translate(_MD_ESCAPED)
+# what GitHub's extended autolinks would make live in plain text: a scheme's "://", "www.", an e-mail "@"
+_MD_AUTOLINK_START = r"(?i)(?<=[a-z0-9])(:)(?=//)|(?<![a-z0-9.])(www)(\.)|(@)"
+
+
+def _md_escape(text: str) -> str:
+    """Inline text with every structure character escaped, and nothing a renderer would make a link."""
+    escaped = text.translate(_MD_ESCAPED)
+    if ":" in escaped or "@" in escaped or "www" in escaped.lower():
+        escaped = re.sub(
+            _MD_AUTOLINK_START,
+            lambda m: "\\:" if m[1] else (f"{m[2]}\\." if m[2] else "\\@"),
+            escaped,
+        )
+    return escaped
+
+
+def _md_line_start(escaped: str) -> str:
     first = escaped[:1]
     if first not in ("-", "+", "=") and not first.isdecimal():  # what _MD_LINE_START can match
         return escaped
     return re.sub(_MD_LINE_START, lambda m: "\\" + m[1] if m[1] else f"{m[2]}\\{m[3]}", escaped)
+
+
+def md_inline(text: str) -> str:
+    """Text for one Markdown line: newlines become spaces, structure characters are escaped."""
+    return _md_line_start(_md_escape(_one_line(text)))
+
+
+def md_text(text: str, ui: Callable[[str], str] = _same) -> str:
+    """Flow text in the dialect as one Markdown line: emphasis, strong and code stay Markdown,
+    everything else is escaped; only a live link is a Markdown link, any other address is a code
+    span marked 「不是官方网站」."""
+    out: list[str] = []
+    strong = emphasis = False
+    for sp in markup.spans_of(_one_line(text)):
+        if (sp.strong, sp.emphasis) != (strong, emphasis):
+            out.append(("*" if emphasis else "") + ("**" if strong else ""))
+            strong, emphasis = sp.strong, sp.emphasis
+            out.append(("**" if strong else "") + ("*" if emphasis else ""))
+        if sp.kind == markup.CODE:
+            out.append(md_code_span(sp.text))
+        elif sp.url is not None:
+            live = _safe_link(sp.url)
+            if live and not re.search(r"[<>\s]", live):
+                out.append(f"<{live}>" if sp.kind == markup.AUTOLINK else f"[{_md_escape(sp.text)}](<{live}>)")
+            else:
+                note = md_code_span(sp.url) + _md_escape(ui("（" + NOT_OFFICIAL + "）"))
+                same = sp.kind == markup.AUTOLINK or sp.text == sp.url
+                out.append(note if same else _md_escape(sp.text) + _md_escape("（") + note + _md_escape("）"))
+        else:
+            out.append(_md_escape(sp.text))
+    out.append(("*" if emphasis else "") + ("**" if strong else ""))
+    return _md_line_start("".join(out))
 
 
 def md_code_span(value: str) -> str:
@@ -322,9 +419,12 @@ def md_code_block(value: str, indent: str = "") -> list[str]:
     return [indent + fence + "text", *body, indent + fence]
 
 
-def _md_link(url: str) -> str:
+def _md_link(url: str, ui: Callable[[str], str] = _same) -> str:
+    """A live link as ``<url>``; any other address as a code span marked 「不是官方网站」 (never a link)."""
     safe = _safe_link(url)
-    return f"<{safe}>" if safe and not re.search(r"[<>\s]", safe) else md_inline(url)
+    if safe and not re.search(r"[<>\s]", safe):
+        return f"<{safe}>"
+    return md_code_span(url) + _md_escape(ui("（" + NOT_OFFICIAL + "）"))
 
 
 def to_markdown(
@@ -340,16 +440,22 @@ def to_markdown(
     out: list[str] = ["# " + md_inline(d.title), "", md_inline(d.meta), "", md_inline(d.w(PRIVACY))]
     if d.stops:
         out += ["", "> **" + md_inline(d.w(STOP_HEADING)) + "**", ">"]
-        out += ["> - " + md_inline(readable(k.message)) for k in d.stops]
+        out += ["> - " + md_text(_source(k.message, k.source), d.w) for k in d.stops]
     if d.warns:
         out += ["", "**" + md_inline(d.w(WARN_HEADING)) + "**", ""]
-        out += ["- " + md_inline(readable(k.message)) for k in d.warns]
+        out += ["- " + md_text(_source(k.message, k.source), d.w) for k in d.warns]
+    if d.c.deadlines:
+        out += ["", "**" + md_inline(d.w(DEADLINES_HEADING)) + "**", ""]
+        for dl in d.c.deadlines:
+            out.append(f"- {md_inline(readable(dl.label))}：**{md_inline(dl.text)}**，{md_inline(dl.basis)}")
+        if d.c.calendar_note:
+            out += ["", md_inline(d.c.calendar_note + d.w("。"))]
     for n, section in enumerate(d.c.sections, 1):
-        out += ["", f"## {n}\\. " + md_inline(readable(section.title)), ""]
+        out += ["", f"## {n}\\. " + md_text(_source(section.title, section.title_source), d.w), ""]
         if section.link:
-            out += [md_inline(d.w("网址：")) + _md_link(section.link), ""]
+            out += [md_inline(d.w("网址：")) + _md_link(section.link, d.w), ""]
         for item in section.items:
-            line = f"- {'[x]' if d.done(item) else '[ ]'} " + md_inline(item.text)
+            line = f"- {'[x]' if d.done(item) else '[ ]'} " + md_text(_source(item.text, item.source), d.w)
             block: list[str] = []
             if item.value is not None:
                 line = line.rstrip("：:") + "："
@@ -361,14 +467,14 @@ def to_markdown(
                     line += md_code_span(item.value)
             link = d.item_link(section, item)
             if link:
-                line += " " + _md_link(link)
+                line += " " + _md_link(link, d.w)
             out += [line, *block]
     if d.c.composed:
         out += ["", "## " + md_inline(d.w(COMPOSED_HEADING))]
         for t in d.c.composed:
             out += ["", "### " + md_inline(d.composed_title(t)), "", md_inline(d.length_note(t)), ""]
             if t.over and t.advice:
-                out += [md_inline(d.w("注意：") + readable(t.advice)), ""]
+                out += [md_inline(d.w("注意：")) + md_text(_source(t.advice, t.advice_source), d.w), ""]
             out += md_code_block(t.text)
     return "\n".join(out).rstrip() + "\n"
 
@@ -427,6 +533,19 @@ def to_data(
             }
             for t in c.composed
         ],
+        "deadlines": [
+            {
+                "id": t.id,
+                "label": t.label,
+                "date": t.end.isoformat(),
+                "estimate": t.estimate,
+                "text": t.text,
+                "basis": t.basis,
+                "from": t.start.isoformat(),
+            }
+            for t in c.deadlines
+        ],
+        "calendar_note": c.calendar_note,
     }
 
 
@@ -445,7 +564,39 @@ def to_json(
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-# --- HTML ---------------------------------------------------------------------------------------
+# --- HTML ---
+
+_HTML_TAGS = ((lambda sp: sp.strong, "strong"), (lambda sp: sp.emphasis, "em"))
+
+
+def html_spans(spans: Sequence[markup.Span], ui: Callable[[str], str] = _same) -> str:
+    """Spans as HTML, every text escaped: <strong>, <em>, <code>, line breaks as <br>; a link is an
+    ``<a href>`` only when it may be live, any other address plain text marked 「不是官方网站」."""
+    from html import escape
+
+    def e(s: str) -> str:
+        return "<br>".join(escape(part, quote=True) for part in s.split("\n"))
+
+    out: list[str] = []
+    for sp in spans:
+        if sp.kind == markup.CODE:
+            piece = f"<code>{e(sp.text)}</code>"
+        elif sp.url is not None:
+            live = _safe_link(sp.url)
+            if live:
+                piece = f'<a href="{escape(live, quote=True)}" rel="noopener noreferrer">{e(sp.text)}</a>'
+            else:
+                note = f'<span class="unofficial">{e(sp.url)}</span>' + e(ui("（" + NOT_OFFICIAL + "）"))
+                same = sp.kind == markup.AUTOLINK or sp.text == sp.url
+                piece = note if same else e(sp.text) + e("（") + note + e("）")
+        else:
+            piece = e(sp.text)
+        for on, tag in reversed(_HTML_TAGS):
+            if on(sp):
+                piece = f"<{tag}>{piece}</{tag}>"
+        out.append(piece)
+    return "".join(out)
+
 
 _CSS = """
 :root { color-scheme: light; }
@@ -458,7 +609,8 @@ body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Mi
 h1 { font-size: 1.5rem; margin-bottom: .25rem; }
 h2 { font-size: 1.2rem; margin: 1.5rem 0 .5rem; border-bottom: 1px solid #999; }
 h3 { font-size: 1.05rem; margin: 1rem 0 .25rem; }
-.meta, .privacy { color: #444; margin: .25rem 0; }
+.meta, .privacy, .basis { color: #444; margin: .25rem 0; }
+.due { font-weight: bold; }
 .stop { border: 3px solid #b00020; padding: .5rem 1rem; margin: 1rem 0; }
 .stop h2 { color: #b00020; border: none; margin-top: .25rem; }
 .warn { border: 2px solid #8a6d00; padding: .5rem 1rem; margin: 1rem 0; }
@@ -502,10 +654,16 @@ def to_html(
 
     def link(url: str) -> str:
         safe = _safe_link(url)
-        return f'<a href="{e(safe)}" rel="noopener noreferrer">{e(safe)}</a>' if safe else e(url)
+        if safe:
+            return f'<a href="{e(safe)}" rel="noopener noreferrer">{e(safe)}</a>'
+        return f'<span class="unofficial">{e(url)}</span>{e(d.w("（" + NOT_OFFICIAL + "）"))}'
 
     def lines(s: str) -> str:
         return "<br>".join(e(part) for part in s.split("\n"))
+
+    def flow(s: str) -> str:
+        """Flow text in the dialect: <strong>, <em>, <code>; an <a href> only for a live link."""
+        return html_spans(markup.spans_of(s), d.w)
 
     csp = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
     out: list[str] = [
@@ -530,10 +688,21 @@ def to_html(
         if checks:
             role = ' role="alert"' if kind == "stop" else ""
             out += [f'<section class="{kind}"{role}>', f"<h2>{e(d.w(heading))}</h2>", "<ul>"]
-            out += [f"<li>{lines(readable(k.message))}</li>" for k in checks]
+            out += [f"<li>{flow(_source(k.message, k.source))}</li>" for k in checks]
             out += ["</ul>", "</section>"]
+    if d.c.deadlines:
+        out += ['<section class="deadlines">', f"<h2>{e(d.w(DEADLINES_HEADING))}</h2>", "<ul>"]
+        for dl in d.c.deadlines:
+            out.append(
+                f'<li>{e(readable(dl.label))}：<span class="due">{e(dl.text)}</span>'
+                f'<br><span class="basis">{e(dl.basis)}</span></li>'
+            )
+        out.append("</ul>")
+        if d.c.calendar_note:
+            out.append(f'<p class="meta">{e(d.c.calendar_note + d.w("。"))}</p>')
+        out.append("</section>")
     for n, section in enumerate(d.c.sections, 1):
-        out += ['<section class="step">', f"<h2>{n}. {e(readable(section.title))}</h2>"]
+        out += ['<section class="step">', f"<h2>{n}. {flow(_source(section.title, section.title_source))}</h2>"]
         if section.link:
             out.append(f'<p class="link">{e(d.w("网址："))}{link(section.link)}</p>')
         out.append('<ol class="items">')
@@ -544,7 +713,7 @@ def to_html(
                 f'<li class="item{" ticked" if done else ""}">',
                 f'<span class="box" role="img" aria-label="{e(state)}">{"✓" if done else ""}</span>',
                 f'<span class="num">{n}.{m}</span>',
-                f'<span class="body"><span class="text">{lines(_with_colon(item.text, item.value))}</span>',
+                f'<span class="body"><span class="text">{flow(_md_with_colon(d.source(item), item.value))}</span>',
             ]
             if item.value is not None and d.missing(item):
                 parts.append(f' <span class="missing">{e(item.value)}</span>')
@@ -563,7 +732,7 @@ def to_html(
         for t in d.c.composed:
             out += [f"<h3>{e(d.composed_title(t))}</h3>", f"<p>{e(d.length_note(t))}</p>"]
             if t.over and t.advice:
-                out.append(f'<p class="advice">{e(d.w("注意：") + readable(t.advice))}</p>')
+                out.append(f'<p class="advice">{e(d.w("注意："))}{flow(_source(t.advice, t.advice_source))}</p>')
             out.append(f"<pre>{e(t.text)}</pre>")
         out.append("</section>")
     footer = d.w("由 12315 投诉向导生成。网站上的按钮和栏目名称用「」标出，请在网站上找同样的字。")
@@ -580,9 +749,61 @@ def render(
     generated: date | None = None,
     renderer: TextRenderer | None = None,
 ) -> str:
-    """The checklist in one of :data:`FORMATS`."""
-    exporters = {"markdown": to_markdown, "text": to_text, "json": to_json, "html": to_html}
+    """The checklist in one of :data:`FORMATS`, or its deadlines as a calendar (:data:`CALENDAR_FORMAT`)."""
+    exporters = {"markdown": to_markdown, "text": to_text, "json": to_json, "html": to_html, "ics": to_ics}
     exporter = exporters.get(fmt)
     if exporter is None:
-        raise ValueError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
+        raise ValueError(f"unknown format {fmt!r}; formats: {', '.join(ALL_FORMATS)}")
     return exporter(checklist, ticked=ticked, script=script, generated=generated, renderer=renderer)
+
+
+# --- iCalendar -------------------------------------------------------------------------------
+
+ICS_PRODID = "-//wizard-12315//12315 投诉向导//ZH"
+ICS_UID_DOMAIN = "wizard-12315.invalid"
+
+
+def ics_uid(flow_id: str, deadline: DeadlineDate) -> str:
+    """A UID that stays the same when the same case is exported again (so a calendar updates the event).
+
+    It names the flow, the deadline and the day counted from: two cases filed on
+    different days get different events. It holds no answer other than that date.
+    """
+    return f"{flow_id}.{deadline.id}.{deadline.start:%Y%m%d}@{ICS_UID_DOMAIN}"
+
+
+def to_ics(
+    checklist: Checklist,
+    *,
+    ticked: Collection[str] = (),
+    script: str = DEFAULT_SCRIPT,
+    generated: date | None = None,
+    renderer: TextRenderer | None = None,
+) -> str:
+    """An iCalendar file: one all-day event per deadline (none when the checklist has no deadlines)."""
+    from datetime import datetime, time, timedelta, timezone
+
+    import icalendar
+
+    d = _doc(checklist, ticked, script, generated, renderer)
+    cal = icalendar.Calendar()
+    cal.add("prodid", ICS_PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", readable(d.c.flow_title) + d.w("：期限"))
+    stamp = datetime.combine(d.generated, time(0, 0), tzinfo=timezone.utc)
+    for dl in d.c.deadlines:
+        event = icalendar.Event()
+        event.add("uid", ics_uid(d.c.flow_id, dl))
+        event.add("dtstamp", stamp)
+        event.add("dtstart", dl.end)
+        event.add("dtend", dl.end + timedelta(days=1))  # all-day: DTEND is the next day, not included
+        event.add("summary", readable(dl.label) + d.w("（截止日，估算）" if dl.estimate else "（截止日）"))
+        lines = [readable(dl.label), dl.text, dl.basis]
+        if dl.estimate and d.c.calendar_note:
+            lines.append(d.c.calendar_note + d.w("。"))
+        lines.append(d.w("由 12315 投诉向导生成（") + readable(d.c.flow_title) + d.w("）。"))
+        event.add("description", "\n".join(lines))
+        event.add("transp", "TRANSPARENT")
+        cal.add_component(event)
+    return str(cal.to_ical(), "utf-8")

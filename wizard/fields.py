@@ -134,3 +134,37 @@ def display_value(f: Field | None, value: Answer | None) -> str | None:
     if isinstance(value, list):
         return "、".join(value) if value else None
     return value or None
+
+
+FORMAT_HINTS = {
+    FieldType.DATE: "例如 2026-11-25 或 2026年11月25日",
+    FieldType.MONEY: "例如 1299 或 1,299.00（元）",
+    FieldType.PHONE: "例如 13800138000 或 010-12345678",
+    FieldType.USCC: "18 位，营业执照上的“统一社会信用代码”",
+    FieldType.NUMBER: "请输入数字",
+}
+
+
+def format_hint(f: Field) -> str:
+    """What a typed answer should look like, in words ('' when any text will do, or for a choice).
+
+    Every view shows this one hint: the grey text in an empty input, a line of plain mode's question.
+    """
+    return FORMAT_HINTS.get(f.type, "")
+
+
+def format_limits(f: Field) -> list[str]:
+    """The limits an answer must keep, in words: no date after today, bounds, a maximum length."""
+    out: list[str] = []
+    if f.type is FieldType.DATE and not f.allow_future:
+        out.append("不能晚于今天")
+    if f.type in (FieldType.MONEY, FieldType.NUMBER):
+        if f.min is not None and f.max is not None:
+            out.append(f"{f.min} 到 {f.max} 之间")
+        elif f.min is not None:
+            out.append(f"不小于 {f.min}")
+        elif f.max is not None:
+            out.append(f"不大于 {f.max}")
+    if f.max_length and f.type in (FieldType.TEXT, FieldType.TEXTAREA):
+        out.append(f"最多 {f.max_length} 字")
+    return out

@@ -6,7 +6,9 @@ time on standard input and output, with no colours, no cursor movement and
 no knowledge of the terminal's width.
 
 - Each step is announced as 「第 3 / 8 步：标题」, followed by its body as
-  plain text (Markdown reduced to words, links as ``text（url）``) and its
+  plain text (the Markdown dialect of every view, :mod:`wizard.markup`, without
+  its marks; links as ``text（url）``, an address that is not official marked
+  「不是官方网站」 and never announced as 「网址：」) and its
   tips and warnings (``提示：`` / ``注意：``).
 - Each applicable field is asked with its label, help and rules; a bad
   answer is refused with the reason from :func:`wizard.fields.validate` and
@@ -34,6 +36,7 @@ control characters typed or piped in are removed before anything else.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -42,9 +45,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TextIO
 
+from wizard import markup, shutdown
 from wizard.checklist import build
-from wizard.export import readable, to_text
-from wizard.fields import RawAnswer, display_value
+from wizard.export import NOT_OFFICIAL, link_line, to_text
+from wizard.fields import RawAnswer, format_hint, format_limits
 from wizard.flow.model import Field, FieldType, Flow, Option, Step, Text
 from wizard.render import TextRenderer
 from wizard.safety import clean_text
@@ -200,6 +204,8 @@ class PlainRun:
     session: Session = field(init=False)
     from_review: bool = False
     shown_notes: set[int] = field(default_factory=set)  # the notes of the current step already read out
+    #: A multi-line answer being typed: (field id, the lines so far), saved as a draft on a signal.
+    typing: tuple[str, list[str]] | None = None
 
     # --- text --------------------------------------------------------------------
 
@@ -207,9 +213,21 @@ class PlainRun:
         return self.renderer.ui(s)
 
     def text(self, t: Text) -> str:
-        """Flow text as plain words in the reader's script, answers inserted."""
+        """Flow text as plain words in the reader's script, answers inserted: the Markdown dialect of
+        every view (:mod:`wizard.markup`) without its marks; an answer is never read as Markdown."""
+        return markup.plain_spans(markup.inline(self._runs(t)), self.unofficial)
+
+    def body(self, t: Text) -> str:
+        """A step body or the flow's description (paragraphs, lists, quotes) as plain lines."""
+        return markup.plain_blocks(markup.blocks(self._runs(t)), self.unofficial)
+
+    def _runs(self, t: Text) -> list[markup.Run]:
         effective = self.session.effective()
-        return readable(self.renderer.text(t, lambda name: self.session.value_of(name, effective)))
+        return markup.runs_of(t, self.renderer, lambda name: self.session.value_of(name, effective))
+
+    def unofficial(self, url: str) -> str:
+        """An address that may not be live (:func:`wizard.safety.live_link`): shown, never as a link."""
+        return f"{url}（{self.ui(NOT_OFFICIAL)}）"
 
     def say(self, s: str = "") -> None:
         self.console.say(s)
@@ -227,7 +245,7 @@ class PlainRun:
             self.session.go(REVIEW)
         self.say(self.text(self.flow.title))
         if self.flow.description and restored is None:
-            self.say(self.text(self.flow.description).strip())
+            self.say(self.body(self.flow.description).strip())
         self.say(self.ui("输入 ? 查看帮助，输入 < 回到上一步。"))
         self.save()
         while True:
@@ -250,6 +268,20 @@ class PlainRun:
     def save(self) -> None:
         self.saver.save(self.session)
 
+    def flush_for_exit(self) -> None:
+        """SIGHUP / SIGTERM (see :mod:`wizard.shutdown`): save now, a multi-line answer being typed
+        included (as a draft). The line being typed is still in the terminal, out of reach."""
+        if not hasattr(self, "session"):
+            return
+        self.keep_typing()
+        self.save()
+
+    def keep_typing(self) -> None:
+        """A multi-line answer cut short: its lines so far become the field's draft (not saved here)."""
+        if self.typing is not None and self.typing[1] and hasattr(self, "session"):
+            fid, lines = self.typing
+            self.session.drafts[fid] = "\n".join(lines)
+
     # --- one step -----------------------------------------------------------------
 
     def announce(self, step: Step) -> None:
@@ -257,9 +289,9 @@ class PlainRun:
         self.say()
         self.say(self.ui(f"第 {n} / {total} 步：") + self.text(step.title))
         if step.link:
-            self.say(self.ui("网址：") + step.link)
+            self.say(link_line(step.link, self.ui))
         if step.body:
-            self.say(self.text(step.body).strip())
+            self.say(self.body(step.body).strip())
         self.shown_notes = set()
         self.new_notes(step)
 
@@ -358,20 +390,13 @@ class PlainRun:
             lines.append("可以选几项：输入编号，用逗号、空格或顿号分开（例如 1,3）：")
         elif t is FieldType.CONFIRM:
             lines.append("请回答 是 或 否（y/n）" + ("；要继续必须回答“是”" if f.required else ""))
-        elif t is FieldType.DATE:
-            lines.append("日期，例如 2024-03-15 或 2024年3月15日" + ("；不能晚于今天" if not f.allow_future else ""))
-        elif t is FieldType.MONEY:
-            lines.append("金额（元），例如 199 或 199.50" + _bounds(f))
-        elif t is FieldType.NUMBER:
-            lines.append("数字" + _bounds(f))
-        elif t is FieldType.PHONE:
-            lines.append("手机号或带区号的固定电话，例如 13800138000 或 010-12345678")
-        elif t is FieldType.USCC:
-            lines.append("18 位统一社会信用代码（在营业执照上，或在 gsxt.gov.cn 查询）")
-        elif t is FieldType.TEXTAREA:
-            lines.append("可以输入多行，最后输入一个空行结束" + (f"；最多 {f.max_length} 字" if f.max_length else ""))
-        elif f.max_length:
-            lines.append(f"最多 {f.max_length} 字")
+        else:
+            parts = [format_hint(f)] if format_hint(f) else []
+            if t is FieldType.TEXTAREA:
+                parts.append("可以输入多行，最后输入一个空行结束")
+            parts += format_limits(f)
+            if parts:
+                lines.append("；".join(parts))
         out = [self.ui(line) for line in lines]
         if f.placeholder and t not in (FieldType.SELECT, FieldType.MULTISELECT, FieldType.CONFIRM):
             example = self.text(f.placeholder).strip()
@@ -402,8 +427,8 @@ class PlainRun:
             self.say(self.ui("上次输入（没有通过检查）：") + draft)
 
     def current(self, f: Field) -> str | None:
-        value = self.session.answers.get(f.id)
-        shown = display_value(f, value)
+        """The field's answer as the review shows it (a choice by its label), on one line."""
+        shown = self.session.answer_text(f, self.session.answers.get(f.id), self.renderer, self.text)
         return shown.replace("\n", " / ") if shown else None
 
     def ask_field(self, step: Step, f: Field, number: int, count: int, *, force: bool = False) -> str | None:
@@ -419,7 +444,14 @@ class PlainRun:
                 self.describe(f, number, count)
                 continue
             if raw and f.type is FieldType.TEXTAREA:
-                raw = self.more_lines(raw)
+                self.typing = (f.id, [])
+                try:
+                    raw = self.more_lines(raw)
+                except BaseException:  # input ended, Ctrl+C: the lines so far are kept as a draft
+                    self.keep_typing()
+                    raise
+                finally:
+                    self.typing = None
             error = self.answer(step, f, raw)
             if error is None:
                 return None
@@ -427,6 +459,8 @@ class PlainRun:
 
     def more_lines(self, first: str) -> str:
         lines = [first]
+        if self.typing is not None:
+            self.typing = (self.typing[0], lines)  # read by flush_for_exit if a signal comes meanwhile
         while True:
             line = self.console.ask("… ")
             if not line:
@@ -558,16 +592,6 @@ class PlainRun:
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
-def _bounds(f: Field) -> str:
-    if f.min is not None and f.max is not None:
-        return f"，{f.min} 到 {f.max} 之间"
-    if f.min is not None:
-        return f"，不小于 {f.min}"
-    if f.max is not None:
-        return f"，不大于 {f.max}"
-    return ""
-
-
 def run_plain(
     flow: Flow,
     path: Path,
@@ -585,6 +609,9 @@ def run_plain(
     console = Console(source, stdout if stdout is not None else sys.stdout, echo=not (isatty and isatty()))
     renderer = renderer_for(script)
     run = PlainRun(flow, console, renderer, script, today or date.today(), _Saver(console, renderer.ui))
+    # SIGHUP (the terminal closed) and SIGTERM: what was typed is saved and the process ends at once
+    shutdown.install()
+    shutdown.on_signal(run.flush_for_exit, lambda code: _leave(console, code, saved=run.saver.saved))
     try:
         return run.run(resume)
     except InputEnded:
@@ -595,13 +622,32 @@ def run_plain(
         console.say()
         _stopped(run, "已中断。")
         return 130
+    finally:
+        shutdown.on_signal(None)
+
+
+def _leave(console: Console, code: int, *, saved: bool) -> None:
+    """After a signal's save, on a terminal still there: one line to say so, then the end.
+
+    Written straight to the descriptor (the interrupted code may be inside the stream's own
+    write); a write that blocks is ended by the watchdog of :mod:`wizard.shutdown`.
+    """
+    try:
+        fd = console.stdout.fileno()
+        os.write(fd, ("\n已中断，进度已保存。\n" if saved else "\n已中断。\n").encode())
+    except (OSError, ValueError, AttributeError):
+        pass
+    os._exit(code)
 
 
 def _stopped(run: PlainRun, why: str) -> int:
     if hasattr(run, "session"):
         run.save()
-    if run.saver.saved and hasattr(run, "session"):
-        run.say(run.ui(why + "进度已保存，下次运行 wizard run --plain 可以继续（--resume）。"))
-    else:
-        run.say(run.ui(why))
+    try:  # the input ended because the terminal was closed: nobody to tell
+        if run.saver.saved and hasattr(run, "session"):
+            run.say(run.ui(why + "进度已保存，下次运行 wizard run --plain 可以继续（--resume）。"))
+        else:
+            run.say(run.ui(why))
+    except OSError:
+        pass
     return 1

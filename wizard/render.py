@@ -43,6 +43,27 @@ class TextRenderer:
         text: Text | None,
         values: Callable[[str], str | None] | Mapping[str, str] | None = None,
     ) -> str:
+        return self._join(text, values, _as_is)
+
+    def source(
+        self,
+        text: Text | None,
+        values: Callable[[str], str | None] | Mapping[str, str] | None = None,
+    ) -> str:
+        """Like :meth:`text`, in the Markdown dialect of :mod:`wizard.markup`: the author's literals
+        as written, site labels and answers escaped so that not one of their characters is read as
+        Markdown (``**`` in an answer stays two asterisks, ``https://`` in it is no link)."""
+        from wizard.markup import escape
+
+        return self._join(text, values, escape)
+
+    def _join(
+        self,
+        text: Text | None,
+        values: Callable[[str], str | None] | Mapping[str, str] | None,
+        escape: Callable[[str], str],
+    ) -> str:
+        """The segments in the reader's script; ``escape`` applies to site labels and answers only."""
         if text is None:
             return ""
         lookup = _lookup(values)
@@ -51,11 +72,15 @@ class TextRenderer:
             if isinstance(seg, Literal):
                 out.append(self.convert(seg.text))
             elif isinstance(seg, SiteLabel):
-                out.append(self.label(seg.text))
+                out.append(escape(self.label(seg.text)))
             elif isinstance(seg, Ref):
                 value = lookup(seg.name)
-                out.append(self.missing if value is None or value == "" else value)
+                out.append(escape(self.missing if value is None or value == "" else value))
         return "".join(out)
+
+
+def _as_is(s: str) -> str:
+    return s
 
 
 def _lookup(

@@ -28,6 +28,9 @@ __all__ = [
     "clean_text",
     "forbidden_chars",
     "is_clean",
+    "link_problem",
+    "live_link",
+    "shown_path",
     "visible",
 ]
 
@@ -53,15 +56,34 @@ INVISIBLE = frozenset(
     "\ufff9\ufffa\ufffb"  # interlinear annotation controls
 )
 
+#: Every other format character (Unicode category Cf, Unicode 15), the tag characters
+#: U+E0000-E007F among them ("ASCII smuggling": invisible copies of ASCII), and the Hangul
+#: fillers, letters that render as nothing. ``tests/test_safety.py`` checks this table
+#: against ``unicodedata`` of the running Python; :func:`_is_removed` also asks it directly.
+_FORMAT_RANGES = (
+    (0x0600, 0x0605), (0x06DD, 0x06DD), (0x070F, 0x070F), (0x0890, 0x0891), (0x08E2, 0x08E2),
+    (0x110BD, 0x110BD), (0x110CD, 0x110CD), (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A), (0xE0000, 0xE007F),
+)  # fmt: skip
+HANGUL_FILLERS = frozenset("\u115f\u1160\u3164\uffa0")
+INVISIBLE = INVISIBLE | HANGUL_FILLERS | {chr(c) for lo, hi in _FORMAT_RANGES for c in range(lo, hi + 1)}
+
 LINE_SEPARATORS = frozenset("\u2028\u2029")
 
 _VARIATION_SELECTORS = frozenset("\ufe0e\ufe0f")
+
+#: Variation selectors (VS1-VS16, and VS17-VS256 for ideographs). One is kept right after a
+#: visible non-ASCII character (an emoji's U+FE0F, an ideographic variant of a name) or after
+#: ``0-9 # *`` in a keycap (``1️⃣``); anywhere else -- at the start, after ASCII, after a space
+#: or another selector -- it is removed: a run of selectors is how data is hidden in an emoji.
+VARIATION_SELECTORS = frozenset(chr(c) for c in (*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)))
+_KEYCAP_BASES = frozenset("0123456789#*")
 
 #: Every character :func:`forbidden_chars` may report (CR only when alone, ZWJ only outside emoji):
 #: a string without any of them is clean, found by one regex search instead of a loop.
 SUSPECT_CHARS = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff"
-    + re.escape("".join(sorted(BIDI_CONTROLS | INVISIBLE | LINE_SEPARATORS | {ZWJ})))
+    + re.escape("".join(sorted(BIDI_CONTROLS | INVISIBLE | LINE_SEPARATORS | VARIATION_SELECTORS | {ZWJ})))
     + "]"
 )
 
@@ -82,7 +104,26 @@ def _is_removed(ch: str) -> bool:
     caller and never reach this function.
     """
     cp = ord(ch)
-    return cp < 0x20 or 0x7F <= cp <= 0x9F or 0xD800 <= cp <= 0xDFFF or ch in BIDI_CONTROLS or ch in INVISIBLE
+    return (
+        cp < 0x20
+        or 0x7F <= cp <= 0x9F
+        or 0xD800 <= cp <= 0xDFFF
+        or ch in BIDI_CONTROLS
+        or ch in INVISIBLE
+        or (cp >= 0x80 and unicodedata.category(ch) == "Cf")
+    )
+
+
+def _keeps_selector(out: list[str], s: str, i: int) -> bool:
+    """Whether the variation selector ``s[i]`` stays, after the kept text ``out``."""
+    if not out:
+        return False
+    before = out[-1]
+    if before in _KEYCAP_BASES:
+        return i + 1 < len(s) and s[i + 1] == "\u20e3"
+    if ord(before) < 0x80 or before in VARIATION_SELECTORS or before == ZWJ:
+        return False
+    return not before.isspace() and unicodedata.category(before)[0] in "LNPS"
 
 
 def _joins_emoji(ch: str) -> bool:
@@ -149,6 +190,11 @@ def _scan(s: str, multiline: bool, report: list[tuple[int, str]] | None) -> str:
             emit = ch if keep else None
             if not keep and report is not None:
                 report.append((i, _char_name(ch)))
+        elif ch in VARIATION_SELECTORS:
+            keep = _keeps_selector(out, s, i)
+            emit = ch if keep else None
+            if not keep and report is not None:
+                report.append((i, _char_name(ch)))
         elif _is_removed(ch):
             emit = None
             if report is not None:
@@ -171,8 +217,13 @@ def clean_text(s: str, *, multiline: bool = True) -> str:
     * Bidirectional controls and zero-width/invisible characters are removed.
     * ZWJ (U+200D) is kept only between two non-ASCII symbols, so emoji
       sequences such as 👨‍👩‍👧 survive.
-    * Lone surrogates are removed. Variation selectors, combining marks and
-      private-use characters are kept.
+    * Every other format character (category Cf: the tag characters
+      U+E0000-E007F, U+2061 …) and the Hangul fillers (U+115F, U+1160, U+3164,
+      U+FFA0) are removed.
+    * A variation selector is kept only right after a visible non-ASCII
+      character, or in a keycap (``1`` U+FE0F U+20E3); elsewhere it is removed.
+    * Lone surrogates are removed. Combining marks and private-use characters
+      are kept.
     * With ``multiline=False`` each line break (a run of consecutive line
       breaks counts as one) becomes a single space.
 
@@ -218,6 +269,24 @@ def visible(s: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def shown_path(path: object) -> str:
+    """A file or folder name for a message: the one helper every message that names a path uses.
+
+    A name may hold any byte but ``/`` and NUL: an escape character, a line
+    break, a direction override, or (from an undecodable command-line
+    argument) a lone surrogate. :func:`visible` writes each of them as an
+    escape (``\\x1b``, ``\\n``, ``\\u202e``, ``\\udcff``), so the message shows
+    which file is meant and the terminal receives no control character.
+    """
+    import os
+
+    if isinstance(path, os.PathLike):
+        path = os.fspath(path)
+    if isinstance(path, bytes):
+        path = os.fsdecode(path)
+    return visible(str(path))
 
 
 # --- URLs -----------------------------------------------------------------------
@@ -373,3 +442,28 @@ def check_url(url: str) -> UrlCheck:
     else:
         reason = "这不是 12315 或政府官方网站，请谨慎访问"
     return UrlCheck(url=url, ok=True, official=False, host=host, reason=reason)
+
+
+def live_link(url: str | None) -> bool:
+    """The one rule every view follows for a link: may it be *live*?
+
+    Live means opened (the app, after asking), written as a link (``<a href>``
+    in HTML, ``<…>`` in Markdown) or announced as a link (「网址：…」 in plain
+    mode and the text export). Only an ``https`` link that :func:`check_url`
+    finds ``ok`` *and* ``official`` is: a look-alike (``www.12315.cn.evil.com``,
+    ``12315.cn@evil.com``, punycode, an IP address, another port) never is.
+    Every other address is shown as plain text, with :func:`link_problem`.
+    """
+    if not url or url.startswith("-"):
+        return False
+    verdict = check_url(url)
+    return verdict.ok and verdict.official and verdict.host is not None
+
+
+def link_problem(url: str | None) -> str | None:
+    """None for a live link (:func:`live_link`); otherwise why it is not, in Chinese."""
+    if url and live_link(url):
+        return None
+    if not url:
+        return "链接为空"
+    return check_url(url).reason or "这不是 12315 或政府官方网站"

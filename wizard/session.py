@@ -12,12 +12,13 @@ answers that count for conditions, templates and the checklist.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 
 from wizard.fields import RawAnswer, Verdict, display_value, validate
 from wizard.flow.conditions import Answer, evaluate
 from wizard.flow.model import CHOICE_TYPES, Check, CheckLevel, Compose, Field, FieldType, Flow, Note, Option, Step
+from wizard.flow.model import Text as FlowText
 from wizard.flow.record import field, record
 from wizard.flow.templates import MISSING, render
 from wizard.render import PLAIN, TextRenderer
@@ -83,9 +84,6 @@ class Session:
     def visible_steps(self) -> list[Step]:
         eff = self.effective()
         return [s for s in self.flow.steps if evaluate(s.when, eff, self.today)]
-
-    def step_applies(self, step: Step) -> bool:
-        return evaluate(step.when, self.effective(), self.today)
 
     def scope(self, pending: Mapping[str, Answer | None] | None = None) -> dict[str, Answer]:
         """The answers conditions read on a step being filled in: the effective answers, with what
@@ -284,23 +282,36 @@ class Session:
 
         return "".join(render(p.text, lookup, missing=MISSING) for p in comp.parts if evaluate(p.when, eff, self.today))
 
-    def answer_text(self, f: Field, value: Answer | None, renderer: TextRenderer = PLAIN) -> str | None:
+    def answer_text(
+        self,
+        f: Field,
+        value: Answer | None,
+        renderer: TextRenderer = PLAIN,
+        label: Callable[[FlowText], str] | None = None,
+    ) -> str | None:
         """An answer as the review pages show it (None when empty): a choice by its option's label,
         a confirmation as 已确认 / 未确认, typed text exactly as typed (never converted).
 
-        Not the text inserted into templates and pasted on the site: that is :meth:`value_of`.
+        ``label`` draws an option's label as the view draws flow text (its Markdown dialect);
+        without it, the renderer's words. Not the text inserted into templates and pasted on the
+        site: that is :meth:`value_of`.
         """
         if value is None or value == [] or value == "":
             return None
         if f.type is FieldType.CONFIRM:
             return renderer.ui("已确认" if value is True else "未确认")
         if f.type in CHOICE_TYPES:
-            eff = self.effective()
+            if label is None:
+                eff = self.effective()
+
+                def label(t: FlowText) -> str:
+                    return renderer.text(t, lambda n: self.value_of(n, eff))
+
             chosen = value if isinstance(value, list) else [str(value)]
             words = []
             for v in chosen:
                 opt = f.option(v)
-                words.append(renderer.text(opt.label, lambda n: self.value_of(n, eff)) if opt is not None else v)
+                words.append(label(opt.label) if opt is not None else v)
             return "、".join(words)
         return display_value(f, value)
 

@@ -4,8 +4,9 @@ One JSON file per session (format in :mod:`wizard.store_format`), named by a
 random session id only, in one folder:
 
 - the folder is ``$WIZARD_DATA_DIR``, else the platform's user data folder
-  (``platformdirs``) + ``/sessions``; mode 0700 (created so, tightened if
-  looser); files are created 0600 with ``os.open`` + ``fchmod``.
+  (``platformdirs``) + ``/sessions``; created 0700. An existing folder is never
+  chmod-ed: another user's, or one others can write, is refused; one others can
+  only read is used with a notice. Files are created 0600 with ``os.open`` + ``fchmod``.
 - every operation works relative to a descriptor of the folder and opens
   files with ``O_NOFOLLOW``: a symlink planted in the folder is never
   followed, and nothing is read or written outside it.
@@ -62,16 +63,15 @@ import re
 import signal
 import stat
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from wizard.errors import WizardError
-from wizard.fields import validate
-from wizard.flow.conditions import Answer
 from wizard.flow.model import Flow
 from wizard.flow.record import field, record
-from wizard.safety import clean_text
-from wizard.session import CHECKLIST, REVIEW, Session
+from wizard.flowchange import Before, migrate
+from wizard.safety import shown_path
+from wizard.session import Session
 from wizard.store_format import (
     MAX_FILE_BYTES,
     SESSION_ID_RE,
@@ -241,6 +241,23 @@ def _folder_problem(exc: OSError) -> str:
     return f"出错：{errno.errorcode.get(exc.errno or 0, '未知错误')}"
 
 
+class _FolderRefused(OSError):
+    """The data folder is another user's or others can write it: nothing is read or written there."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(errno.EPERM, reason)
+        self.reason = reason
+
+
+def _folder_refusal(st: os.stat_result) -> str | None:
+    """Why a data folder with this status must not be used, or None."""
+    if st.st_uid != os.geteuid():
+        return "属于其他用户，为安全起见不会使用"
+    if stat.S_IMODE(st.st_mode) & 0o022:
+        return "其他用户也可以在其中写入或删除文件，为安全起见不会使用，也不会更改它的权限"
+    return None
+
+
 def _write_all(fd: int, data: bytes) -> None:
     half = len(data) // 2
     view = memoryview(data)
@@ -281,13 +298,21 @@ class Store:
         #: Per session: ids of stale answers the user has been told about (see :meth:`restore`).
         self._notified: dict[str, frozenset[str]] = {}
         self._root_problem: str | None = None
+        self._root_readable = False
         self._prepare_root()
 
     # --- the folder --------------------------------------------------------------------
 
     def _prepare_root(self) -> bool:
-        """Create the folder (0700) if missing and tighten it if looser. False if unusable."""
+        """Create the folder (0700) if missing; refuse one others can write. False if unusable.
+
+        Only folders the wizard creates itself are given a mode: an existing folder is never
+        chmod-ed (it may be shared on purpose). One that is another user's or that others can
+        write is refused (``_root_problem`` says why); one that others can only read is used,
+        and :meth:`startup` says so (the files in it are still 0600).
+        """
         self._root_problem = None
+        self._root_readable = False
         try:
             missing: builtins.list[Path] = []
             p = self.root
@@ -296,19 +321,23 @@ class Store:
                 p = p.parent
             private = (self.root, self.root.parent)  # the app's own folders
             for d in reversed(missing):
-                with contextlib.suppress(FileExistsError):
+                try:
                     d.mkdir(mode=0o700 if d in private else 0o777)
+                except FileExistsError:
+                    continue
+                if d in private:
+                    os.chmod(d, 0o700)  # created just now by us: exactly 0700, whatever the umask
             fd = os.open(self.root, os.O_RDONLY | _O_DIRECTORY | _O_CLOEXEC)
             try:
                 st = os.fstat(fd)
-                if stat.S_IMODE(st.st_mode) & 0o077 and st.st_uid == os.geteuid():
-                    os.fchmod(fd, stat.S_IMODE(st.st_mode) & 0o700)
             finally:
                 os.close(fd)
         except OSError as exc:
             self._root_problem = _folder_problem(exc)
             return False
-        return True
+        self._root_problem = _folder_refusal(st)
+        self._root_readable = bool(stat.S_IMODE(st.st_mode) & 0o055)
+        return self._root_problem is None
 
     @contextlib.contextmanager
     def _dir(self) -> Iterator[int]:
@@ -318,6 +347,9 @@ class Store:
             self._prepare_root()
             fd = os.open(self.root, os.O_RDONLY | _O_DIRECTORY | _O_CLOEXEC)
         try:
+            refusal = _folder_refusal(os.fstat(fd))
+            if refusal is not None:  # checked on the open folder every time, not only at start
+                raise _FolderRefused(refusal)
             yield fd
         finally:
             os.close(fd)
@@ -412,11 +444,13 @@ class Store:
         try:
             os.rename(name, target, src_dir_fd=dfd, dst_dir_fd=dfd)
         except OSError:
-            notices.append(f"一份已保存的填写记录（{name}）无法使用：{reason}；它无法被移开，已跳过，不会被覆盖。")
+            notices.append(
+                f"一份已保存的填写记录（{shown_path(name)}）无法使用：{reason}；它无法被移开，已跳过，不会被覆盖。"
+            )
             return
         with contextlib.suppress(OSError):
             os.fsync(dfd)
-        notices.append(f"一份已保存的填写记录无法使用：{reason}；已改名为 {target} 保留，不会被覆盖。")
+        notices.append(f"一份已保存的填写记录无法使用：{reason}；已改名为 {shown_path(target)} 保留，不会被覆盖。")
 
     def _scan(self, now: datetime) -> _Scan:
         out = _Scan()
@@ -440,9 +474,15 @@ class Store:
         now = _aware(now or _now())
         notices: builtins.list[str] = []
         if not self._prepare_root():
-            where = clean_text(str(self.root), multiline=False)
+            where = shown_path(self.root)
             notices.append(f"无法使用保存位置 {where}（{self._root_problem}），本次填写的内容可能无法保存。")
             return notices
+        if self._root_readable:
+            where = shown_path(self.root)
+            notices.append(
+                f"保存位置 {where} 其他用户可以查看其中有哪些文件（文件夹未被更改）；"
+                "填写记录本身仍然只有您本人可以读写。"
+            )
         days, bad_env = _max_age(max_age_days)
         if bad_env:
             notices.append(f"环境变量 {MAX_AGE_ENV} 的值无效（应为天数），按 {DEFAULT_MAX_AGE_DAYS} 天处理。")
@@ -456,7 +496,10 @@ class Store:
         scan = self._scan(now)
         notices.extend(scan.notices)
         if days:
-            cutoff = now - timedelta(days=days)
+            try:
+                cutoff = now - timedelta(days=days)
+            except OverflowError:  # a huge WIZARD_MAX_AGE_DAYS: older than any time a file may hold
+                cutoff = datetime.min.replace(tzinfo=timezone.utc)
             expired = 0
             try:
                 with self._dir() as dfd:
@@ -533,11 +576,9 @@ class Store:
     def restore(self, saved: SavedSession, flow: Flow, today: date) -> tuple[Session, builtins.list[str]]:
         """Rebuild a session for (possibly a newer version of) ``flow``.
 
-        Answers to fields that still exist are validated again and kept;
-        answers to fields no longer in the flow stay in ``session.answers``
-        (see :meth:`Session.stale_answers`) and in the file until erased; an
-        answer the field no longer accepts becomes a draft (raw input) when the
-        session has drafts. ``notes`` holds one sentence per kind of change.
+        What becomes of the answers and the place is :func:`wizard.flowchange.migrate`'s rule (the
+        same as for a flow reloaded by ``--watch``); ``notes`` are its notices, after any notice
+        about the file itself.
         """
         notes: builtins.list[str] = []
         record = self.load(saved.session_id)
@@ -547,66 +588,25 @@ class Store:
             notes.append("无法读取这份填写记录，将从头开始。")
             return Session(flow=flow, today=today), notes
 
-        answers: dict[str, Answer] = {}
-        stale: builtins.list[str] = []
-        stale_ids: set[str] = set()
-        rejected: builtins.list[str] = []
-        reshaped: builtins.list[str] = []
-        drafts: dict[str, str] = {}
-        for key, raw in record.answers.items():
-            if raw == "" or raw == []:
-                continue  # an emptied answer (hand-edited): nothing to keep
-            f = flow.field(key)
-            if f is None:
-                answers[key] = raw
-                stale_ids.add(key)
-                if key not in record.stale_notified:  # listed once: not again at a later resume
-                    stale.append(_label_of(record, key))
-                continue
-            verdict = validate(f, raw, today)
-            if verdict.value is not None and verdict.value != raw and isinstance(raw, str):
-                # the field changed (a textarea became one-line text …): the saved text is kept as
-                # it was, never joined or cut, and the user is told to look at it
-                answers[key] = raw
-                reshaped.append(plain_title(f.label.source) or key)
-            elif verdict.value is not None:
-                answers[key] = verdict.value
-            else:
-                rejected.append(plain_title(f.label.source) or key)
-                drafts[key] = _as_text(raw)
-        for key, text in record.drafts.items():
-            if flow.field(key) is not None:
-                drafts[key] = text  # typed after the answer was accepted: newer
-
-        session = Session(
-            flow=flow,
-            answers=answers,
-            position="",
-            today=today,
-            script=record.script,
-            ticked=set(record.ticked),
+        change = migrate(
+            Before(
+                answers=record.answers,
+                position=record.position,
+                drafts=record.drafts,
+                script=record.script,
+                ticked=record.ticked,
+                step_order=record.step_order,
+                labels=record.labels,
+                announced=record.stale_notified,
+            ),
+            flow,
+            today,
         )
-        session_drafts = getattr(session, "drafts", None)
-        if isinstance(session_drafts, dict):
-            session_drafts.update(drafts)
-        if rejected:
-            what = "请检查后重新确认" if isinstance(session_drafts, dict) else "需要重新填写"
-            notes.append(f"这些回答不符合新版流程的要求，{what}：{'、'.join(rejected)}。")
-        if reshaped:
-            listed = "、".join(reshaped)
-            notes.append(f"这些回答的填写要求在新版流程中变了，原来的内容原样保留，请到那一步检查：{listed}。")
-
-        position, moved = _nearest_position(record, session)
-        session.position = position
-        if moved:
-            step = flow.step(position)
-            where = plain_title(step.title.source) if step is not None else ""
-            notes.append(f"您上次所在的步骤已不在新版流程中，已回到“{where}”。")
-        if stale:
-            notes.append(f"这些回答已不适用于新版流程：{'、'.join(stale)}；它们仍保存在记录中，直到您删除这份记录。")
+        session = change.session
+        notes.extend(change.notices)
         self._created[saved.session_id] = record.created
         self._labels[saved.session_id] = dict(record.labels)
-        notified = frozenset(stale_ids)
+        notified = frozenset(change.removed)
         self._notified[saved.session_id] = notified
         if notified != record.stale_notified:
             self._remember_notified(saved.session_id, notified)
@@ -687,6 +687,8 @@ class Store:
         try:
             with self._dir() as dfd:
                 self._write_atomic(dfd, prepared.name, prepared.data)
+        except _FolderRefused as exc:
+            return SaveResult(False, None, f"无法保存：保存位置 {shown_path(self.root)} {exc.reason}。")
         except OSError as exc:
             return SaveResult(False, None, _save_error(exc))
         return SaveResult(True, prepared.when, None)
@@ -801,7 +803,7 @@ def _max_age(given: int | None) -> tuple[int, bool]:
 def _aside_time(stamp: str, now: datetime) -> datetime:
     try:
         return datetime.strptime(stamp, "%Y%m%dT%H%M%S").astimezone()
-    except ValueError:
+    except (ValueError, OverflowError, OSError):  # OverflowError: year 1 east of UTC
         return now
 
 
@@ -818,45 +820,3 @@ def _saved(item: _Loaded) -> SavedSession:
         flow_title=r.flow_title,
         created=r.created.astimezone(),
     )
-
-
-def _label_of(record: SessionRecord, key: str) -> str:
-    label = record.labels.get(key)
-    shown = plain_title(label) if label else ""
-    return shown or clean_text(key, multiline=False)
-
-
-def _as_text(raw: Answer) -> str:
-    if isinstance(raw, bool):
-        return "是" if raw else "否"
-    if isinstance(raw, list):
-        return "、".join(raw)
-    return raw
-
-
-def _nearest_position(record: SessionRecord, session: Session) -> tuple[str, bool]:
-    """Where to resume: the saved step, or the nearest one still present and applying.
-
-    Returns (position, moved) where ``moved`` says the saved step is gone.
-    """
-    flow = session.flow
-    pos = record.position
-    if pos in (REVIEW, CHECKLIST):
-        return pos, False
-    visible = {s.id for s in session.visible_steps()}
-    first = session.visible_steps()[0].id if visible else REVIEW
-    if flow.step(pos) is not None:
-        if pos in visible:
-            return pos, False
-        # the step exists but no longer applies: the nearest applying step before it
-        for s in reversed(flow.steps[: flow.step_index(pos)]):
-            if s.id in visible:
-                return s.id, False
-        return first, False
-    order = builtins.list(record.step_order)
-    if pos in order:
-        i = order.index(pos)
-        for sid in builtins.list(reversed(order[:i])) + order[i + 1 :]:
-            if sid in visible:
-                return sid, True
-    return first, True

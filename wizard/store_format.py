@@ -172,15 +172,12 @@ def session_to_dict(
             labels[key] = f.label.source
         elif extra_labels and key in extra_labels:
             labels[key] = extra_labels[key]
-    raw_drafts = getattr(session, "drafts", None)
-    drafts: dict[str, str] = {}
-    if isinstance(raw_drafts, dict):
-        # raw input (a paste of any size, with any characters): stored as the reader would give it back
-        drafts = {
-            k: clean_text(v)[:MAX_ANSWER_CHARS]
-            for k, v in raw_drafts.items()
-            if isinstance(k, str) and _ID_RE.match(k) and isinstance(v, str)
-        }
+    # raw input (a paste of any size, with any characters): stored as the reader would give it back
+    drafts = {
+        k: clean_text(v)[:MAX_ANSWER_CHARS]
+        for k, v in session.drafts.items()
+        if isinstance(k, str) and _ID_RE.match(k) and isinstance(v, str)
+    }
     notified = sorted({k for k in stale_notified if k in answers and flow.field(k) is None})
     obj: dict[str, Any] = {
         "format": FORMAT,
@@ -261,6 +258,12 @@ def _ident(obj: Mapping[str, Any], key: str, regex: re.Pattern[str]) -> str:
     return value
 
 
+#: Saved times outside these years are refused (the file is set aside): none is real, and one
+#: near ``datetime.min``/``max`` overflows when converted to local time for listing.
+_FIRST_YEAR = 2000
+_LAST_YEAR = 9000
+
+
 def _moment(obj: Mapping[str, Any], key: str) -> datetime:
     value = obj.get(key)
     if not isinstance(value, str):
@@ -271,6 +274,13 @@ def _moment(obj: Mapping[str, Any], key: str) -> datetime:
         raise _Bad("文件中的时间格式不正确") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
+    try:  # a time that cannot be shown (UTC or local) would break listing every session
+        utc = moment.astimezone(timezone.utc)
+        moment.astimezone()
+    except (OverflowError, ValueError, OSError):
+        raise _Bad("文件中的时间超出范围") from None
+    if not _FIRST_YEAR <= utc.year <= _LAST_YEAR:
+        raise _Bad("文件中的时间超出范围")
     return moment
 
 

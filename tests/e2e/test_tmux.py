@@ -96,7 +96,7 @@ class Terminal:
 @pytest.fixture
 def terminal(tmp_path: Path) -> Iterator[Terminal]:
     data = tmp_path / "data"
-    data.mkdir()
+    data.mkdir(mode=0o700)  # a folder others can read gets a notice (issue 14 item 9)
     work = tmp_path / "work"
     work.mkdir()
     env = {

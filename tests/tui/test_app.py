@@ -81,7 +81,8 @@ def test_next_and_back_keys_do_not_collide_with_text_editing() -> None:
 def test_key_table_for_the_readme_lists_every_key() -> None:
     table = keys_module.markdown_table()
     for spec in keys_module.KEYS:
-        assert f"| {spec.display} | {spec.where} |" in table
+        written = f"{spec.display}（浏览器中：{spec.browser_display}）" if spec.browser_display else spec.display
+        assert f"| {written} | {spec.where} |" in table
     assert table.splitlines()[0] == "| 按键 | 哪里 | 作用 |"
 
 
@@ -341,14 +342,18 @@ class FakeStore:
         return True
 
     def save(self, session: Session, session_id: str) -> FakeResult:
-        self.saves.append(
-            {
-                "id": session_id,
-                "position": session.position,
-                "answers": dict(session.answers),
-                "drafts": dict(session.drafts),
-            }
-        )
+        return self.write(self.prepare(session, session_id))
+
+    def prepare(self, session: Session, session_id: str) -> dict[str, Any]:
+        return {
+            "id": session_id,
+            "position": session.position,
+            "answers": dict(session.answers),
+            "drafts": dict(session.drafts),
+        }
+
+    def write(self, prepared: dict[str, Any]) -> FakeResult:
+        self.saves.append(prepared)
         if self.fail:
             return FakeResult(False, None, "磁盘已满，未能保存（上一次保存的内容还在）。")
         return FakeResult(True, datetime(2026, 11, 25, 14, 3))

@@ -144,7 +144,7 @@ def _render_fragment(fragment: Fragment, session: Session, eff: dict[str, Answer
 
 
 def checklist_texts(checklist: Checklist) -> list[str]:
-    """Every piece of text of a checklist, as it is shown: titles, items, values, checks, composed texts."""
+    """Every piece of text of a checklist, as it is shown: titles, items, values, checks, composed texts, deadlines."""
     out: list[str] = []
     for section in checklist.sections:
         out.append(section.title)
@@ -157,6 +157,8 @@ def checklist_texts(checklist: Checklist) -> list[str]:
         out.extend([comp.label, comp.text])
         if comp.advice:
             out.append(comp.advice)
+    for due in checklist.deadlines:
+        out.append(f"{due.label}：{due.text}")
     return out
 
 

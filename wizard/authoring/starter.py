@@ -205,6 +205,13 @@ compose:                            # texts built from the answers, to paste on 
       - text: "商家宣传：{story}。"
         when: story is set
       - "我的诉求：{request}。"
+
+deadlines:                          # dates worked out from a date answer, shown in the checklist
+  - id: complaint_limit
+    label: 投诉的3年期限
+    from: purchase_date             # a date field (or a deadline above); that day is not counted
+    years: 3                        # or working_days / days / months; a last day off moves to the next working day
+    when: not purchase_date older_than 3 years
 """
 )
 

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from wizard.flow.model import Flow
     from wizard.session import Session
 
-FORMATS = ("markdown", "text", "json", "html")  # the same as wizard.export.FORMATS (checked by a test)
+FORMATS = ("markdown", "text", "json", "html", "ics")  # the same as wizard.export.ALL_FORMATS (checked by a test)
 MAX_ANSWERS_BYTES = 5 * 1024 * 1024
 
 
@@ -44,7 +44,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--format", choices=FORMATS, default="markdown", help="output format (default: markdown)")
     p.add_argument("--script", choices=SCRIPTS, help="文字：zh-Hans（简体）, zh-Hant, zh-TW, zh-HK")
-    p.add_argument("--output", "-o", metavar="PATH", help="write to this file (mode 0600) instead of standard output")
+    p.add_argument(
+        "--output", "-o", metavar="PATH", help="write to this new file (mode 0600) instead of standard output"
+    )
+    p.add_argument(
+        "--force", action="store_true", help="with --output: replace an existing plain file (never a link or device)"
+    )
 
 
 def answer_problem(d: Diagnostic) -> str:
@@ -72,19 +77,64 @@ def missing_required(session: Session) -> list[str]:
     ]
 
 
-def write_private(path: Path, text: str) -> None:
+class OutputRefused(OSError):
+    """``--output`` names something the command will not replace (the message says why)."""
+
+
+def _what_is_there(mode: int) -> str | None:
+    """What an existing path is, in words, when it is not a plain file; None for a plain file."""
+    import stat
+
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISLNK(mode):
+        return "一个符号链接"
+    if stat.S_ISDIR(mode):
+        return "一个文件夹，不是文件"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "一个设备"
+    if stat.S_ISFIFO(mode):
+        return "一个管道（FIFO）"
+    if stat.S_ISSOCK(mode):
+        return "一个套接字"
+    return "一个特殊文件"
+
+
+def _refuse_existing(path: Path, force: bool) -> None:
+    """Raise :class:`OutputRefused` unless ``path`` is absent, or a plain file and ``force`` is set.
+
+    Checked with ``lstat``: a symbolic link is never followed, whatever it points to.
+    """
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    what = _what_is_there(mode)
+    if what is not None:
+        raise OutputRefused(f"这里已经有{what}；清单只写到新文件或普通文件（--force 也不会替换它）")
+    if not force:
+        raise OutputRefused("文件已经存在，没有覆盖它（确实要覆盖，请加 --force）")
+
+
+def write_private(path: Path, text: str, *, force: bool = False) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder, mode 0600.
 
-    Raises OSError (with a message fit for the user) when the folder is
-    missing, the path is a folder, or the file cannot be written.
+    An existing path is never replaced, unless it is a plain file and ``force``
+    is set; a symbolic link, a device, a pipe or a folder never is (checked
+    without following links). Without ``force`` the temporary file is *linked*
+    into place, which fails if anything appeared there meanwhile; with it, it is
+    renamed over the plain file (a rename replaces the name, never writes
+    through a link). Raises OSError (with a message fit for the user) when the
+    folder is missing, the path is taken, or the file cannot be written.
     """
     import tempfile
 
+    from wizard.safety import shown_path
+
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise OSError(f"文件夹 {folder} 不存在")
-    if path.is_dir():
-        raise OSError("这是一个文件夹，不是文件")
+        raise OSError(f"文件夹 {shown_path(folder)} 不存在")
+    _refuse_existing(path, force)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
@@ -92,10 +142,46 @@ def write_private(path: Path, text: str) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
+        if force:
+            _refuse_existing(path, force)  # again, as late as possible: never rename over a link or a device
+            os.replace(tmp, path)
+        else:
+            _link_new(tmp, path, text)
+    finally:
         try:
             os.unlink(tmp)
+        except OSError:
+            pass
+
+
+def _link_new(tmp: str, path: Path, text: str) -> None:
+    """Put the finished ``tmp`` at ``path``, which must not exist (no replacing, even in a race)."""
+    import errno
+
+    try:
+        os.link(tmp, path)
+        return
+    except FileExistsError:
+        _refuse_existing(path, False)
+        raise OutputRefused("文件已经存在，没有覆盖它（确实要覆盖，请加 --force）") from None
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK, errno.ENOSYS):
+            raise
+    # a file system without hard links: create the file exclusively and write it in place
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags, 0o600)
+    except FileExistsError:
+        _refuse_existing(path, False)
+        raise OutputRefused("文件已经存在，没有覆盖它（确实要覆盖，请加 --force）") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        try:
+            os.unlink(path)
         except OSError:
             pass
         raise
@@ -189,14 +275,17 @@ def main(args: argparse.Namespace) -> int:
     from wizard.script import detect_script, renderer_for
     from wizard.session import Session
 
+    if args.force and not args.output:
+        print("--force 只和 --output 一起使用（替换已有的普通文件）。", file=sys.stderr)
+        return 2
     flow, _ = open_flow(args.flow)
     if flow is None:
         return 1
     today = date.today()
-    from wizard.safety import visible
+    from wizard.safety import shown_path, visible
 
     given = read_answers(flow, args.answers, today)
-    shown = visible(args.answers)
+    shown = shown_path(args.answers)
     for line in given.problems:
         print(line, file=sys.stderr)
     if given.errors:
@@ -208,16 +297,19 @@ def main(args: argparse.Namespace) -> int:
         print(f"{shown}: warning: {field_id}: 必填项没有回答，清单中显示为「（未填写）」", file=sys.stderr)
     renderer = renderer_for(script)
     checklist = build(session, renderer)
+    if args.format == "ics" and not checklist.deadlines:
+        print(f"{shown}: 按这些回答没有可以算出的期限，没有生成日历文件（.ics）。", file=sys.stderr)
+        return 1
     text = render(checklist, args.format, ticked=session.ticked, script=script, generated=today, renderer=renderer)
     if args.output:
         target = Path(args.output)
         try:
-            write_private(target, text)
+            write_private(target, text, force=args.force)
         except OSError as exc:
             reason = exc.strerror or str(exc)
-            print(f"无法写入 {target}：{reason}", file=sys.stderr)
+            print(f"无法写入 {shown_path(target)}：{visible(reason)}", file=sys.stderr)
             return 1
-        print(f"清单已写入 {target}", file=sys.stderr)
+        print(f"清单已写入 {shown_path(target)}", file=sys.stderr)
         return 0
     sys.stdout.write(text)
     sys.stdout.flush()

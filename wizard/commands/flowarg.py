@@ -7,19 +7,23 @@ from pathlib import Path
 
 from wizard.flow.loader import check_file
 from wizard.flow.model import Flow
-from wizard.safety import visible
-from wizard.shipped import resolve_flow
+from wizard.safety import shown_path
+from wizard.shipped import resolve_flow, shadow_notice
 
 
 def open_flow(name: str | None) -> tuple[Flow | None, Path]:
     """The flow named on the command line (a path or a shipped id; the default flow when None).
 
-    When it cannot be loaded, every diagnostic and one sentence for the user go to stderr.
+    When it cannot be loaded, every diagnostic and one sentence for the user go to stderr. When a
+    local file and a shipped flow could be confused, one sentence on stderr says which file runs.
     """
     path = resolve_flow(name)
     flow, diagnostics = check_file(path)
+    notice = shadow_notice(name, path, flow.id if flow is not None else None)
+    if notice is not None:
+        print(notice, file=sys.stderr)
     if flow is None:
         for d in diagnostics:
             print(d.format(), file=sys.stderr)
-        print(f"无法打开流程文件 {visible(str(path))}（见上面的错误）。", file=sys.stderr)
+        print(f"无法打开流程文件 {shown_path(path)}（见上面的错误）。", file=sys.stderr)
     return flow, path

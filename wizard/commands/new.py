@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from wizard.authoring.starter import starter
+from wizard.safety import shown_path, visible
 
 _SAFE_NAME = re.compile(r"[\w.-]+\Z")
 
@@ -27,11 +28,11 @@ def main(args: argparse.Namespace) -> int:
     if not path.suffix:
         path = path.with_suffix(".yaml")
     if path.suffix not in (".yaml", ".yml"):
-        print(f"wizard new: {args.path}: a flow file name ends in .yaml", file=sys.stderr)
+        print(f"wizard new: {shown_path(args.path)}: a flow file name ends in .yaml", file=sys.stderr)
         return 2
     if not _SAFE_NAME.match(path.name):
         print(
-            f"wizard new: {args.path}: use letters, digits, '-', '_' and '.' in the file name",
+            f"wizard new: {shown_path(args.path)}: use letters, digits, '-', '_' and '.' in the file name",
             file=sys.stderr,
         )
         return 2
@@ -39,7 +40,10 @@ def main(args: argparse.Namespace) -> int:
     existing = [p for p in (made.flow_path, made.tests_path) if p.exists()]
     if existing:
         for p in existing:
-            print(f"wizard new: {p} already exists; nothing was written (choose another name)", file=sys.stderr)
+            print(
+                f"wizard new: {shown_path(p)} already exists; nothing was written (choose another name)",
+                file=sys.stderr,
+            )
         return 1
     written: list[Path] = []
     try:
@@ -51,13 +55,16 @@ def main(args: argparse.Namespace) -> int:
     except OSError as exc:
         for done in written:
             done.unlink(missing_ok=True)
-        print(f"wizard new: cannot write {exc.filename or path}: {exc.strerror or exc}", file=sys.stderr)
+        print(
+            f"wizard new: cannot write {shown_path(exc.filename or path)}: {visible(str(exc.strerror or exc))}",
+            file=sys.stderr,
+        )
         return 1
-    print(f"wrote {made.flow_path}")
-    print(f"wrote {made.tests_path}")
+    print(f"wrote {shown_path(made.flow_path)}")
+    print(f"wrote {shown_path(made.tests_path)}")
     print("every key of the flow format is explained in docs/flow-format.md; path tests in docs/flow-testing.md")
     print("next:")
-    print(f"  wizard validate {made.flow_path}")
-    print(f"  wizard test {made.flow_path} --coverage")
-    print(f"  wizard run {made.flow_path} --watch")
+    print(f"  wizard validate {shown_path(made.flow_path)}")
+    print(f"  wizard test {shown_path(made.flow_path)} --coverage")
+    print(f"  wizard run {shown_path(made.flow_path)} --watch")
     return 0

@@ -8,8 +8,9 @@
   warning: the answers (personal data) then cross the network, unencrypted.
 - Each browser tab runs its own ``python -m wizard run FLOW`` process; the
   answers are saved on the computer running ``wizard serve``, as usual.
-- The printed address holds a random key (see :mod:`wizard.webserver`); the
-  page loads nothing from the internet.
+- The printed address holds a random key that opens one page, once (see
+  :mod:`wizard.webserver`); after each use a new address is printed for the
+  next tab or a reload. The page loads nothing from the internet.
 
 Exit codes: 0 after Ctrl+C, 1 when textual-serve is missing, the flow
 cannot be loaded or the address cannot be used, 2 for a refused address.
@@ -65,7 +66,11 @@ def serve_command(path: str, script: str) -> str:
 def _ready(url: str) -> None:
     print("12315 投诉向导：浏览器模式", flush=True)
     print(f"请在浏览器中打开：{url}", flush=True)
-    print("地址中的 key 是这次的访问凭证，请不要发给别人。按 Ctrl+C 停止。", flush=True)
+    print("地址中的 key 是访问凭证，只能用一次，请不要发给别人。按 Ctrl+C 停止。", flush=True)
+
+
+def _key_used(url: str) -> None:
+    print(f"上面的地址已经用过了。刷新页面或再开一个标签页时，请用新地址：{url}", flush=True)
 
 
 def has_textual_serve() -> bool:
@@ -117,6 +122,7 @@ def main(args: argparse.Namespace) -> int:
         title=PLAIN.text(flow.title),
         lang=script,
         on_ready=_ready,
+        on_key_used=_key_used,
     )
     try:
         server.serve()

@@ -14,7 +14,7 @@ import unicodedata
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from wizard.safety import clean_text
+from wizard.safety import clean_text, shown_path
 
 if TYPE_CHECKING:
     from wizard.store import Store
@@ -55,7 +55,7 @@ def _list(store: Store) -> int:
     for notice in store.pending_notices:
         print(notice)
     store.pending_notices.clear()
-    folder = clean_text(str(store.root), multiline=False)
+    folder = shown_path(store.root)
     if not sessions:
         print(f"没有已保存的填写记录（保存位置：{folder}）。")
     else:

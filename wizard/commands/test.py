@@ -22,6 +22,7 @@ from wizard.authoring.casefile import (
 from wizard.authoring.coverage import Coverage
 from wizard.authoring.pathtest import CaseRun, Runner
 from wizard.flow.loader import check_file, read_bytes
+from wizard.safety import shown_path, visible
 from wizard.shipped import resolve_flow
 
 USAGE_ERROR = 2
@@ -57,17 +58,21 @@ def _paths(flow_arg: str, cases_arg: str | None) -> tuple[Path, Path] | str:
     given = resolve_flow(flow_arg)
     data, problems = read_bytes(given)
     if data is None:
-        return f"{problems[0].format()}" if problems else f"cannot read {given}"
+        return f"{problems[0].format()}" if problems else f"cannot read {shown_path(given)}"
     if looks_like_case_file(data, str(given)):
         if cases_arg is not None:
-            return f"{given} is a test file; give the flow first (wizard test FLOW CASES) or the test file alone"
+            return (
+                f"{shown_path(given)} is a test file; give the flow first (wizard test FLOW CASES) "
+                "or the test file alone"
+            )
         found, _ = read_case_file(given)
         flow = Path(found.flow) if found is not None and found.flow else default_flow_for(given)
         return flow, given
     cases = Path(cases_arg) if cases_arg is not None else default_tests_for(given)
     if not cases.is_file():
         return (
-            f"no test file at {cases}: write one (see docs/flow-testing.md), or give its path: wizard test FLOW CASES"
+            f"no test file at {shown_path(cases)}: write one (see docs/flow-testing.md), "
+            "or give its path: wizard test FLOW CASES"
         )
     return given, cases
 
@@ -76,7 +81,7 @@ def _print_run(run: CaseRun, test_path: str, out: TextIO) -> None:
     if run.passed:
         print(f"PASS {run.case.name}", file=out)
         return
-    print(f"FAIL {run.case.name} ({test_path}:{run.case.line})", file=out)
+    print(f"FAIL {run.case.name} ({shown_path(test_path)}:{run.case.line})", file=out)
     for problem in run.problems + [f"({note})" for note in run.notes]:
         for line in problem.splitlines():
             print(f"    {line}", file=out)
@@ -91,13 +96,18 @@ def main(args: argparse.Namespace) -> int:
     if cases is None:
         for d in problems:
             print(d.format(), file=sys.stderr)
-        print(f"wizard test: {test_path} is not a valid test file (see docs/flow-testing.md)", file=sys.stderr)
+        print(
+            f"wizard test: {shown_path(test_path)} is not a valid test file (see docs/flow-testing.md)", file=sys.stderr
+        )
         return USAGE_ERROR
     flow, diagnostics = check_file(flow_path)
     if flow is None:
         for d in diagnostics:
             print(d.format(), file=sys.stderr)
-        print(f"wizard test: the flow {flow_path} has errors; fix them first (wizard validate)", file=sys.stderr)
+        print(
+            f"wizard test: the flow {shown_path(flow_path)} has errors; fix them first (wizard validate)",
+            file=sys.stderr,
+        )
         return 1
     out = sys.stdout
     runner = Runner(flow, str(test_path))
@@ -122,7 +132,7 @@ def main(args: argparse.Namespace) -> int:
     if args.coverage or args.coverage_parts:
         gaps = coverage.gaps()
         for gap in gaps:
-            print(f"{flow_path}:{gap.line}: not covered: {gap.message}", file=out)
+            print(visible(f"{shown_path(flow_path)}:{gap.line}: not covered: {gap.message}"), file=out)
         covered, total = coverage.totals()
         if gaps:
             print(f"coverage: {len(gaps)} not covered ({covered}/{total} covered)", file=out)

@@ -7,7 +7,7 @@ import sys
 
 from wizard.errors import Diagnostic, Location, Severity, WizardError
 from wizard.flow.loader import check_file
-from wizard.safety import visible
+from wizard.safety import shown_path
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -24,7 +24,7 @@ def main(args: argparse.Namespace) -> int:
             flow, diagnostics = None, [Diagnostic(Severity.ERROR, Location(path), str(exc))]
         for d in diagnostics:
             print(d.format(), file=sys.stdout)
-        shown = visible(path)  # a file name may hold control characters: quote them, never send them
+        shown = shown_path(path)  # a file name may hold control characters: quote them, never send them
         errors = sum(1 for d in diagnostics if d.is_error)
         warnings = len(diagnostics) - errors
         if errors:

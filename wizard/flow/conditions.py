@@ -7,6 +7,9 @@ A condition is written in a flow either as a short expression::
     when: purchase_date older_than 3 years
     when: problems contains 虚假宣传
     when: platform in [淘宝, 天猫]
+    when: received_date before purchase_date
+    when: harm_known_date after received_date + 6 months
+    when: delivery_date on or before today - 7 days
 
 or as a YAML mapping with ``all:``, ``any:`` (lists) and ``not:``. Values are
 bare words or quoted ('...' or "..."). Field references are resolved and
@@ -22,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from wizard.errors import WizardError
-from wizard.flow.model import AllOf, AnyOf, Compare, Condition, NotOf, Op, TimeUnit
+from wizard.flow.model import DATE_RELATIONS, TODAY, AllOf, AnyOf, Compare, Condition, NotOf, Op, TimeUnit
 from wizard.flow.record import record
 
 Answer = str | bool | list[str]
@@ -66,6 +69,11 @@ _UNITS = {
 
 FIELD_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
+_DATE_WORDS = {"before": Op.BEFORE, "after": Op.AFTER, "on": Op.ON}
+_NOT_A_DATE = frozenset({"and", "or", "not", "+", "-"})
+_DATE_LITERAL = re.compile(r"\d{4}-\d{1,2}-\d{1,2}\Z")
+_GLUED_OFFSET = re.compile(r"[A-Za-z_][A-Za-z0-9_]*[+-]")
+
 
 @record
 class _Pos:
@@ -79,8 +87,12 @@ class _Pos:
         values: tuple[str, ...] = (),
         number: Decimal | None = None,
         unit: TimeUnit | None = None,
+        other: tuple[str, _Pos] | None = None,
     ) -> Compare:
-        return Compare(field, op, values, number, unit, self.line, self.col)
+        if other is None:
+            return Compare(field, op, values, number, unit, self.line, self.col)
+        name, at = other
+        return Compare(field, op, values, number, unit, self.line, self.col, name, at.line, at.col)
 
 
 class _Tok:
@@ -233,21 +245,60 @@ class _Parser:
             return mk.compare(field, Op.CONTAINS, (self.value().text,))
         if t.kind == "word" and t.text in ("older_than", "within"):
             self.take()
-            n = self.value()
-            number = self.number(n)
-            if number != number.to_integral_value() or number < 0:
-                raise ConditionSyntaxError(n.offset, "expected a whole number of days, months or years")
-            unit_tok = self.take()
-            unit = _UNITS.get(unit_tok.text)
-            if unit is None:
-                raise ConditionSyntaxError(unit_tok.offset, "expected days, months or years")
+            number, unit = self.duration()
             op = Op.OLDER_THAN if t.text == "older_than" else Op.WITHIN
             return mk.compare(field, op, number=number, unit=unit)
+        if t.kind == "word" and t.text in _DATE_WORDS:
+            return self.date_relation(field, mk)
         raise ConditionSyntaxError(
             t.offset,
             f"unknown operator '{t.text}'; use ==, !=, <, <=, >, >=, in, not in, contains, "
-            "is set, is empty, older_than, within",
+            "is set, is empty, older_than, within, before, after, on, on or before, on or after",
         )
+
+    def duration(self) -> tuple[Decimal, TimeUnit]:
+        """A whole, non-negative number of days, months or years: ``6 months``."""
+        n = self.value()
+        number = self.number(n)
+        if number != number.to_integral_value() or number < 0:
+            raise ConditionSyntaxError(n.offset, "expected a whole number of days, months or years")
+        unit_tok = self.take()
+        unit = _UNITS.get(unit_tok.text) if unit_tok.kind == "word" else None
+        if unit is None:
+            raise ConditionSyntaxError(unit_tok.offset, "expected days, months or years")
+        return number, unit
+
+    def date_relation(self, field: str, mk: _Pos) -> Compare:
+        """``FIELD before|after|on|on or before|on or after (FIELD|today) [+|- N days|months|years]``."""
+        word = self.take()
+        op = _DATE_WORDS[word.text]
+        if word.text == "on" and self.at_word("or"):
+            nxt = self.peek(1)
+            if nxt is not None and nxt.kind == "word" and nxt.text in ("before", "after"):
+                self.take()
+                self.take()
+                op = Op.ON_OR_BEFORE if nxt.text == "before" else Op.ON_OR_AFTER
+        ref = self.take()
+        if ref.kind != "word" or ref.text in _NOT_A_DATE or not FIELD_ID.match(ref.text):
+            hint = ""
+            if _DATE_LITERAL.match(ref.text):
+                hint = " (a fixed date cannot be written here: compare with a date answer or today)"
+            elif _GLUED_OFFSET.match(ref.text):
+                hint = " (write offsets with spaces: received_date + 6 months)"
+            raise ConditionSyntaxError(ref.offset, f"expected a date field or 'today', found '{ref.text}'{hint}")
+        number: Decimal | None = None
+        unit: TimeUnit | None = None
+        sign = self.peek()
+        if sign is not None and sign.kind == "word" and sign.text[:1] in ("+", "-"):
+            if sign.text not in ("+", "-"):
+                raise ConditionSyntaxError(
+                    sign.offset, f"write a space after '{sign.text[0]}': {ref.text} {sign.text[0]} {sign.text[1:]} …"
+                )
+            self.take()
+            number, unit = self.duration()
+            if sign.text == "-":
+                number = -number
+        return mk.compare(field, op, number=number, unit=unit, other=(ref.text, self.pos(ref)))
 
     def number(self, tok: _Tok) -> Decimal:
         try:
@@ -405,7 +456,30 @@ def _holds(cond: Compare, answers: Answers, today: date) -> bool:
             return False
         older = _shifted(when, int(cond.number), cond.unit) < today
         return older if op is Op.OLDER_THAN else not older
+    if op in DATE_RELATIONS:
+        return _relation(cond, _date(value), answers, today)
     return False  # pragma: no cover - every Op is handled above
+
+
+def _relation(cond: Compare, left: date | None, answers: Answers, today: date) -> bool:
+    """A date compared with another date answer (or today), shifted; a missing or bad date: False."""
+    if left is None or cond.other is None:
+        return False
+    right = today if cond.other == TODAY else _date(answers.get(cond.other))
+    if right is None:
+        return False
+    if cond.number is not None and cond.unit is not None:
+        right = _shifted(right, int(cond.number), cond.unit)
+    op = cond.op
+    if op is Op.BEFORE:
+        return left < right
+    if op is Op.AFTER:
+        return left > right
+    if op is Op.ON:
+        return left == right
+    if op is Op.ON_OR_BEFORE:
+        return left <= right
+    return left >= right
 
 
 @lru_cache(maxsize=1024)
@@ -433,6 +507,11 @@ def describe(cond: Condition | None) -> str:
     if cond.op in (Op.OLDER_THAN, Op.WITHIN):
         unit = cond.unit.value if cond.unit else ""
         return f"{cond.field} {cond.op.value} {cond.number} {unit}"
+    if cond.op in DATE_RELATIONS:
+        shift = ""
+        if cond.number is not None and cond.unit is not None:
+            shift = f" {'-' if cond.number < 0 else '+'} {abs(cond.number)} {cond.unit.value}"
+        return f"{cond.field} {cond.op.value} {cond.other}{shift}"
     if cond.number is not None:
         return f"{cond.field} {cond.op.value} {cond.number}"
     return f"{cond.field} {cond.op.value} {cond.values[0] if cond.values else ''}"

@@ -18,9 +18,12 @@ from wizard.errors import Diagnostic, Location, Severity, did_you_mean
 from wizard.flow.conditions import Answer, evaluate, shift_date
 from wizard.flow.model import (
     CHOICE_TYPES,
+    DATE_RELATIONS,
+    DEADLINE_MAX,
     FREE_TEXT_TYPES,
     NUMERIC_TYPES,
     TEXT_HARD_CAP,
+    TODAY,
     AllOf,
     AnyOf,
     Compare,
@@ -34,12 +37,12 @@ from wizard.flow.model import (
     Ref,
     Step,
     Text,
+    TimeUnit,
 )
 from wizard.flow.record import record
 from wizard.safety import check_url
 
 MAX_PATTERN = 200
-_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]")
 _MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")
 _AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>")
 _BARE_URL = re.compile(r"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*://[!-~]*")
@@ -51,6 +54,9 @@ OFFICIAL = "12315.cn, samr.gov.cn, gsxt.gov.cn, gov.cn"
 #: before it gives up (and assumes the step or field can be shown).
 SEARCH_PER_TARGET = 20_000
 SEARCH_PER_FLOW = 200_000
+#: Whole paths walked first (one per value index, and one answering nothing): what they show
+#: needs no search (see ``_Search.witnessed``).
+WITNESS_PATHS = 4
 
 
 @record
@@ -192,10 +198,11 @@ class _Linter:
         except (RecursionError, OverflowError, ValueError) as exc:  # absurd patterns
             self.error(line, col, f"pattern does not compile: {type(exc).__name__}", here)
             return
-        if _NESTED_QUANTIFIER.search(f.pattern):
-            self.error(
-                line, col, "pattern repeats a group that itself repeats (like (a+)+): it can hang on long input", here
-            )
+        from wizard.flow.regexsafe import check_pattern  # only flows with patterns pay for the analysis
+
+        refusal = check_pattern(f.pattern)
+        if refusal is not None:
+            self.error(line, col, refusal.message, here, refusal.hint)
 
     # --- references ------------------------------------------------------------
 
@@ -235,6 +242,25 @@ class _Linter:
         f = self.ref_field(cond.field, cond.line, cond.col, where, before=before)
         if f is not None:
             self.compatible(cond, f, where)
+        if cond.op in DATE_RELATIONS:
+            self.date_other(cond, where, before)
+
+    def date_other(self, c: Compare, where: str, before: tuple[int, int] | None) -> None:
+        """The right-hand side of a date relation: ``today`` or a date field asked before the condition."""
+        line, col = (c.other_line, c.other_col) if c.other_line else (c.line, c.col)
+        name = c.other_field
+        if name is None:
+            if self.flow.field(TODAY) is not None:
+                self.warning(
+                    line, col, "'today' here is the current date, not the field 'today'", where, "rename the field"
+                )
+            return
+        if name in self.compose_ids:
+            self.error(line, col, f"'{name}' is a composed text, not a field: conditions use answers", where)
+            return
+        g = self.ref_field(name, line, col, where, before=before)
+        if g is not None and g.type is not FieldType.DATE:
+            self.error(line, col, f"'{c.op.value}' compares dates, but '{g.id}' is a {g.type.value} field", where)
 
     def compatible(self, c: Compare, f: Field, where: str) -> None:
         t = f.type
@@ -243,6 +269,8 @@ class _Linter:
             bad = f"'{c.op.value}' compares numbers, but '{f.id}' is a {t.value} field"
         elif c.op in (Op.OLDER_THAN, Op.WITHIN) and t is not FieldType.DATE:
             bad = f"'{c.op.value}' needs a date field, but '{f.id}' is a {t.value} field"
+        elif c.op in DATE_RELATIONS and t is not FieldType.DATE:
+            bad = f"'{c.op.value}' compares dates, but '{f.id}' is a {t.value} field"
         elif c.op is Op.CONTAINS and t is not FieldType.MULTISELECT:
             bad = f"'contains' needs a multiselect field, but '{f.id}' is a {t.value} field"
         elif c.op in (Op.EQ, Op.NE, Op.IN, Op.NOT_IN) and t is FieldType.MULTISELECT:
@@ -384,14 +412,66 @@ class _Linter:
                 src.url, *self.at(src.marks, "url", src.line, src.col), f"{_path(src.marks, f'sources[{i}]')}.url"
             )
 
+    # --- deadlines -------------------------------------------------------------------
+
+    def deadlines(self) -> None:
+        """Ids, what each deadline counts from (a date field or a deadline above it), amounts, conditions."""
+        earlier: dict[str, int] = {}
+        later = {d.id for d in self.flow.deadlines}
+        fields = {f.id for f in self.flow.all_fields}
+        for i, dl in enumerate(self.flow.deadlines):
+            where = _path(dl.marks, f"deadlines[{i}]")
+            line, col = self.at(dl.marks, "id", dl.line, dl.col)
+            if dl.id in earlier:
+                self.error(
+                    line, col, f"duplicate deadline id '{dl.id}' (first at line {earlier[dl.id]})", f"{where}.id"
+                )
+            elif dl.id in fields or dl.id in self.compose_ids:
+                self.error(line, col, f"deadline id '{dl.id}' is also a field or compose id", f"{where}.id")
+            self.text(dl.label, f"{where}.label", None)
+            self.condition(dl.when, f"{where}.when", None)
+            at_from = self.at(dl.marks, "from", dl.line, dl.col)
+            if dl.start in earlier or dl.start in self.broken.names:
+                pass
+            elif dl.start in later:
+                self.error(
+                    *at_from,
+                    f"'{dl.start}' is this deadline or one below it",
+                    f"{where}.from",
+                    "a deadline may count only from a date field or a deadline written above it",
+                )
+            else:
+                f = self.flow.field(dl.start)
+                if f is None:
+                    names = [x.id for x in self.flow.all_fields if x.type is FieldType.DATE] + list(earlier)
+                    self.error(
+                        *at_from,
+                        f"unknown date field or deadline '{dl.start}'",
+                        f"{where}.from",
+                        did_you_mean(dl.start, names),
+                    )
+                elif f.type is not FieldType.DATE:
+                    self.error(
+                        *at_from, f"'from' needs a date field, but '{f.id}' is a {f.type.value} field", f"{where}.from"
+                    )
+            limit = DEADLINE_MAX[dl.unit.value]
+            if dl.amount > limit:
+                self.error(
+                    *self.at(dl.marks, dl.unit.value, dl.line, dl.col),
+                    f"{dl.unit.value}: {dl.amount} is above the limit of {limit:,}",
+                    f"{where}.{dl.unit.value}",
+                )
+            earlier.setdefault(dl.id, line)
+
     # --- reachability --------------------------------------------------------------
 
     def reachability(self) -> None:
         if any(d.is_error for d in self.out):
             return  # a search over broken references would only add noise
         search = _Search(self.flow)
+        seen = search.witnessed()
         for si, step in enumerate(self.flow.steps):
-            if step.when is not None and search.never(step, None) is True:
+            if step.when is not None and (step.id, "") not in seen and search.never(step, None) is True:
                 self.error(
                     *self.at(step.marks, "when", step.line, step.col),
                     f"step '{step.id}' can never be shown: no answers make its condition true",
@@ -399,7 +479,7 @@ class _Linter:
                 )
                 continue
             for fi, f in enumerate(step.fields):
-                if f.when is None or search.never(step, f) is not True:
+                if f.when is None or (step.id, f.id) in seen or search.never(step, f) is not True:
                     continue
                 report = self.error if f.required else self.warning
                 what = "required field" if f.required else "field"
@@ -422,6 +502,7 @@ class _Linter:
         self.ids()
         self.field_rules()
         self.references()
+        self.deadlines()
         self.reachability()
         return self.out
 
@@ -479,9 +560,50 @@ class _Search:
         for cond in conditions:
             for c in _compares(cond):
                 self.mentions.setdefault(c.field, []).append(c)
+                other = c.other_field
+                if other is not None and other != c.field:
+                    self.mentions.setdefault(other, []).append(c)
+        # Date relations: the distances the flow's date comparisons care about, tried around today
+        # by every date field that takes part in one (answers can then be ordered either way).
+        self.relation_shifts: set[tuple[int, TimeUnit]] = {(0, TimeUnit.DAYS)}
+        for found in self.mentions.values():
+            for c in found:
+                if c.op in DATE_RELATIONS and c.number is not None and c.unit is not None:
+                    self.relation_shifts.update({(int(c.number), c.unit), (-int(c.number), c.unit)})
         self._values: dict[str, list[Answer | None]] = {}
         self._reads: dict[str, frozenset[str]] = {}
         self.truncated: set[str] = set()  # fields whose answers were not all tried: "never" is unsure
+
+    def witnessed(self, paths: int = WITNESS_PATHS) -> set[tuple[str, str]]:
+        """Steps ``(id, "")`` and fields ``(step id, field id)`` shown on a few whole paths.
+
+        Path ``k`` answers every shown field with its ``k``-th value worth trying
+        (:meth:`values`, cycling; the last path answers nothing), under the
+        search's rules. Whatever a real path shows can be shown, so the search
+        is only needed for the rest: ``paths`` walks of the flow, linear in its
+        size, settle the common case of a long chain of conditions at once.
+        """
+        seen: set[tuple[str, str]] = set()
+        for k in range(paths):
+            eff: dict[str, Answer] = {}
+            for step in self.flow.steps:
+                if not evaluate(step.when, eff, self.today):
+                    continue
+                seen.add((step.id, ""))
+                for f in step.fields:
+                    if not evaluate(f.when, eff, self.today):
+                        continue
+                    seen.add((step.id, f.id))
+                    tried = [v for v in self.values(f)[1:] if v is not None]
+                    if not tried or k == paths - 1:
+                        continue
+                    value = tried[k % len(tried)]
+                    if isinstance(value, str) and f.type is FieldType.SELECT:
+                        opt = f.option(value)
+                        if opt is not None and not evaluate(opt.when, eff, self.today):
+                            continue  # the option is not offered here: left unanswered
+                    eff[f.id] = value
+        return seen
 
     def never(self, step: Step, f: Field | None) -> bool | None:
         """True when the step (or the field in it) is shown on no path; None when unsure."""
@@ -580,14 +702,17 @@ class _Search:
             if isinstance(cond, AllOf):
                 todo.extend(cond.items)
                 continue
-            if not isinstance(cond, Compare) or cond.op is Op.IS_EMPTY or cond.field in seen:
+            if not isinstance(cond, Compare) or cond.op is Op.IS_EMPTY:
                 continue  # any / not / "is empty" do not need the field answered
-            seen.add(cond.field)
-            step, f = self.flow.step_of(cond.field), self.flow.field(cond.field)
-            for shown in (step.when if step else None, f.when if f else None):
-                if shown is not None:
-                    out.append(shown)
-                    todo.append(shown)
+            for name in (cond.field, cond.other_field):  # a date relation needs both dates answered
+                if name is None or name in seen:
+                    continue
+                seen.add(name)
+                step, f = self.flow.step_of(name), self.flow.field(name)
+                for shown in (step.when if step else None, f.when if f else None):
+                    if shown is not None:
+                        out.append(shown)
+                        todo.append(shown)
         return tuple(out)
 
     def _closure(self, deps: set[str]) -> list[tuple[Step, Field]] | None:
@@ -656,8 +781,19 @@ class _Search:
             out += [v for v in said if v not in out]
         elif t is FieldType.DATE:
             days: set[date] = {self.today, self.today - timedelta(days=1)}
+            if any(c.op in DATE_RELATIONS for c in mentions):
+                # around today and each distance the flow compares dates at, a few days either way;
+                # the search may still miss a combination (chains of offsets): it never says "never"
+                self.truncated.add(f.id)
+                for amount, unit in self.relation_shifts:
+                    around = shift_date(self.today, amount, unit)
+                    for delta in range(-2, 3):
+                        try:
+                            days.add(around + timedelta(days=delta))
+                        except OverflowError:
+                            continue
             for c in mentions:
-                if c.number is None or c.unit is None:
+                if c.number is None or c.unit is None or c.op in DATE_RELATIONS:
                     continue
                 back = shift_date(self.today, -int(c.number), c.unit)
                 for delta in (-2, 2):
@@ -678,7 +814,10 @@ def _partial(cond: Condition | None, eff: dict[str, Answer], decided: frozenset[
     if cond is None:
         return True
     if isinstance(cond, Compare):
-        return evaluate(cond, eff, today) if cond.field in decided else None
+        other = cond.other_field
+        if cond.field not in decided or (other is not None and other not in decided):
+            return None
+        return evaluate(cond, eff, today)
     if isinstance(cond, NotOf):
         inner = _partial(cond.item, eff, decided, today)
         return None if inner is None else not inner
@@ -699,7 +838,13 @@ def _path(marks: Marks, fallback: str) -> str:
 
 
 def _names(cond: Condition | None) -> list[str]:
-    return [c.field for c in _compares(cond)]
+    out: list[str] = []
+    for c in _compares(cond):
+        out.append(c.field)
+        other = c.other_field
+        if other is not None:
+            out.append(other)
+    return out
 
 
 def lint(flow: Flow, broken: Broken | None = None) -> list[Diagnostic]:

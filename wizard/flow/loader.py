@@ -29,6 +29,8 @@ from wizard.flow.model import (
     Compose,
     ComposePart,
     Condition,
+    Deadline,
+    DeadlineUnit,
     Field,
     FieldType,
     Flow,
@@ -60,6 +62,7 @@ TOP_KEYS = (
     "steps",
     "checks",
     "compose",
+    "deadlines",
 )
 STEP_KEYS = ("id", "title", "body", "link", "tips", "warnings", "fields", "checklist", "when")
 FIELD_KEYS = (
@@ -87,6 +90,8 @@ CHECK_KEYS = ("id", "level", "when", "message", "step")
 COMPOSE_KEYS = ("id", "label", "parts", "max_length", "site_label", "over_limit")
 PART_KEYS = ("text", "when")
 SOURCE_KEYS = ("title", "url")
+DEADLINE_UNITS = tuple(u.value for u in DeadlineUnit)
+DEADLINE_KEYS = ("id", "label", "from", *DEADLINE_UNITS, "when")
 
 TYPE_CHECKING = False  # typing costs a few ms to import: only type checkers read this block
 if TYPE_CHECKING:
@@ -515,6 +520,29 @@ class _Builder:
             cid, label, parts, max_length, site_label, over or EMPTY_TEXT, node.line, node.col, _marks(m, where)
         )
 
+    def deadline(self, node: YamlNode, where: str) -> Deadline | None:
+        m = self.mapping(node, where, DEADLINE_KEYS)
+        if m is None:
+            return None
+        did = self.ident(self.required(m, "id", where), f"{where}.id")
+        label = self.text(self.required(m, "label", where), f"{where}.label")
+        start = self.ident(self.required(m, "from", where), f"{where}.from")
+        units = [(DeadlineUnit(key.value), value) for key, value in m.items if key.value in DEADLINE_UNITS]
+        amount: int | None = None
+        if not units:
+            self.ctx.error(m, f"a deadline needs one of {', '.join(DEADLINE_UNITS)} (how long it runs)", where)
+        elif len(units) > 1:
+            names = ", ".join(u.value for u, _ in units)
+            self.ctx.error(units[1][1], f"a deadline counts one unit, found {names}", where)
+        else:
+            amount = self.integer(units[0][1], f"{where}.{units[0][0].value}", minimum=1)
+        when = self.condition(m.get("when"), f"{where}.when")
+        if did is None or label is None or start is None or amount is None:
+            if did is not None:
+                self.broken.add(did)  # reported here: a later deadline counting from it stays quiet
+            return None
+        return Deadline(did, label, start, amount, units[0][0], when, node.line, node.col, _marks(m, where))
+
     def source(self, node: YamlNode, where: str) -> Source | None:
         if isinstance(node, Scalar):
             value = self.string(node, where)
@@ -566,6 +594,7 @@ class _Builder:
             self.dropped_steps = True
         checks = self._list(m.get("checks"), "checks", self.check)
         compose = self._list(m.get("compose"), "compose", self.compose)
+        deadlines = self._list(m.get("deadlines"), "deadlines", self.deadline)
         where = {f.id: s.id for s in steps for f in s.fields}
         order = {s.id: i for i, s in enumerate(steps)}
         checks = tuple(_infer_check_step(c, steps, where, order) for c in checks)
@@ -583,6 +612,7 @@ class _Builder:
             compose,
             path,
             _marks(m, ""),
+            deadlines,
         )
 
 

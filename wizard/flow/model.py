@@ -114,6 +114,19 @@ class Op(str, Enum):
     CONTAINS = "contains"
     OLDER_THAN = "older_than"
     WITHIN = "within"
+    # a date compared with another date answer or today: ``Compare.other``, shifted by number/unit
+    BEFORE = "before"
+    AFTER = "after"
+    ON = "on"
+    ON_OR_BEFORE = "on or before"
+    ON_OR_AFTER = "on or after"
+
+
+#: The comparisons of one date with another (``received_date before harm_known_date - 6 months``).
+DATE_RELATIONS = frozenset({Op.BEFORE, Op.AFTER, Op.ON, Op.ON_OR_BEFORE, Op.ON_OR_AFTER})
+
+#: The right-hand side of a date comparison that means the day the flow is run, not a field.
+TODAY = "today"
 
 
 class TimeUnit(str, Enum):
@@ -131,6 +144,16 @@ class Compare:
     unit: TimeUnit | None = None
     line: int = 0
     col: int = 0
+    # date relations only: the date compared with (a field id, or TODAY), shifted by the signed
+    # ``number`` of ``unit`` when those are set; and where that date was written
+    other: str | None = None
+    other_line: int = 0
+    other_col: int = 0
+
+    @property
+    def other_field(self) -> str | None:
+        """The second field a date relation reads (None for ``today`` and other operators)."""
+        return self.other if self.other is not None and self.other != TODAY else None
 
 
 @record
@@ -162,7 +185,8 @@ def condition_fields(cond: Condition | None) -> tuple[str, ...]:
     if cond is None:
         return ()
     if isinstance(cond, Compare):
-        return (cond.field,)
+        other = cond.other_field
+        return (cond.field,) if other is None else (cond.field, other)
     if isinstance(cond, NotOf):
         return condition_fields(cond.item)
     out: list[str] = []
@@ -310,6 +334,34 @@ class Compose:
     marks: Marks = field(default=NO_MARKS, compare=False, repr=False)
 
 
+class DeadlineUnit(str, Enum):
+    """What a deadline counts; the value is the key written in the flow (``working_days: 7``)."""
+
+    WORKING_DAYS = "working_days"
+    DAYS = "days"
+    MONTHS = "months"
+    YEARS = "years"
+
+
+#: The most units a deadline may count (lint refuses more): keeps every computation short.
+DEADLINE_MAX = {"working_days": 1000, "days": 36_600, "months": 1200, "years": 100}
+
+
+@record
+class Deadline:
+    """A date computed from an answer (or an earlier deadline): see ``docs/flow-format.md``, *deadlines*."""
+
+    id: str
+    label: Text
+    start: str  # ``from:``: a date field's id or an earlier deadline's id
+    amount: int
+    unit: DeadlineUnit
+    when: Condition | None = None
+    line: int = 0
+    col: int = 0
+    marks: Marks = field(default=NO_MARKS, compare=False, repr=False)
+
+
 @record
 class Source:
     title: str
@@ -332,6 +384,7 @@ class Flow:
     compose: tuple[Compose, ...] = ()
     path: str = ""
     marks: Marks = field(default=NO_MARKS, compare=False, repr=False)
+    deadlines: tuple[Deadline, ...] = ()
     _fields: dict[str, tuple[Step, Field]] = field(default_factory=dict, compare=False, repr=False)
     _steps: dict[str, int] = field(default_factory=dict, init=False, compare=False, repr=False)
 

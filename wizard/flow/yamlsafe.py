@@ -29,7 +29,7 @@ import yaml
 from wizard.errors import Diagnostic, Location, Severity
 from wizard.flow.record import record
 from wizard.flow.source import SourceText, Span
-from wizard.safety import SUSPECT_CHARS, ZWJ, forbidden_chars
+from wizard.safety import SUSPECT_CHARS, VARIATION_SELECTORS, ZWJ, forbidden_chars
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 32
@@ -205,10 +205,10 @@ def _forbidden_in(text: str) -> list[tuple[int, str]]:
     for m in _CANDIDATES.finditer(text):
         i = m.start()
         ch = m.group()
-        if ch == ZWJ:
+        if ch == ZWJ or ch in VARIATION_SELECTORS:
             start = max(0, i - 1)
             if all(off != i - start for off, _ in forbidden_chars(text[start : i + 2])):
-                continue  # joins an emoji sequence
+                continue  # joins an emoji sequence, or selects a variant of the character before
         names = forbidden_chars(ch)
         found.append((i, names[0][1] if names else f"U+{ord(ch):04X}"))
     return found

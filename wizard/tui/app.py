@@ -10,9 +10,7 @@ saved through :mod:`wizard.tui.saving`.
 
 from __future__ import annotations
 
-import asyncio
 import gc
-import signal
 import sys
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
@@ -28,9 +26,11 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 
+from wizard import shutdown
 from wizard.errors import WizardError
 from wizard.flow.model import Flow
 from wizard.render import PLAIN, TextRenderer
+from wizard.safety import shown_path
 from wizard.script import SCRIPTS, renderer_for
 from wizard.session import CHECKLIST, REVIEW, Session
 from wizard.tui import saving
@@ -210,9 +210,13 @@ class WizardApp(App[int]):
             self._start_fresh()
             return
         self.session_id = str(getattr(saved, "session_id", "")) or None
-        for note in notes:
-            self.notify(str(note), title="提示", timeout=12, markup=False)
+        self.show_notices(notes)
         self._begin(session)
+
+    def show_notices(self, notices: Iterable[str]) -> None:
+        """What changed with a resumed session or a reloaded flow, one notification each."""
+        for note in notices:
+            self.notify(note, title="提示", timeout=12, markup=False)
 
     def _start_fresh(self) -> None:
         if self.store is not None:
@@ -455,6 +459,28 @@ class WizardApp(App[int]):
         self.save_now()
         self.exit(128 + signum, return_code=128 + signum)
 
+    def flush_for_exit(self) -> None:
+        """Write what was typed, synchronously, from a signal handler (see :mod:`wizard.shutdown`).
+
+        It interrupts the main thread anywhere, the event loop included: it starts no timer and
+        posts nothing; a save still being written on the saver's thread is waited for (briefly,
+        so that an older save cannot land after this one), then the session is written here.
+        """
+        if self.store is None or self.session_id is None or self._session is None:
+            return
+        self._saver.drop_and_wait(timeout=0.5)
+        saving.save(self.store, self._session, self.session_id)
+
+    def leave_for_signal(self, code: int) -> None:
+        """Ask the event loop to end the app with ``code`` (from a signal handler: thread-safe call)."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            raise RuntimeError("the app is not running")
+        loop.call_soon_threadsafe(self._exit_for_signal, code)
+
+    def _exit_for_signal(self, code: int) -> None:
+        self.exit(code, return_code=code)
+
     # --- scripts, theme, help -------------------------------------------------------------
 
     def action_switch_script(self) -> None:
@@ -529,7 +555,7 @@ class WizardApp(App[int]):
             if path is None:
                 return
             self.exported_to = path
-            self.notify(f"清单已导出到：{path}", timeout=12, markup=False)
+            self.notify(f"清单已导出到：{shown_path(path)}", timeout=12, markup=False)
             from wizard.tui.screens.checklist import ChecklistScreen
 
             if isinstance(self.screen, ChecklistScreen):
@@ -551,7 +577,7 @@ class WizardApp(App[int]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Our commands; Textual's "Screenshot" (it writes personal data to disk) is left out."""
         yield SystemCommand("跳到步骤…", "选择一个步骤并跳过去", self.action_jump)
-        yield SystemCommand("导出清单", "把清单保存为 Markdown 或纯文本文件", self.action_export_checklist)
+        yield SystemCommand("导出清单", "把清单保存为 Markdown、纯文本或日历（.ics）文件", self.action_export_checklist)
         for script in SCRIPTS:
             yield SystemCommand(
                 f"切换文字：{SCRIPT_NAMES[script]}",
@@ -582,18 +608,20 @@ class WizardApp(App[int]):
         self.rerender()
 
 
-def _install_signal_handlers(app: WizardApp) -> None:
-    try:
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGHUP):
-            loop.add_signal_handler(signum, app.on_signal, int(signum))
-    except (NotImplementedError, RuntimeError, ValueError, AttributeError):
-        pass  # not on a Unix event loop: the default handlers stay
-
-
 class _SignalAwareApp(WizardApp):
+    """The app as ``wizard run`` opens it: on a real terminal, with signals handled."""
+
+    def get_driver_class(self) -> Any:
+        driver = super().get_driver_class()
+        from textual.drivers.linux_driver import LinuxDriver
+
+        if driver is LinuxDriver:  # not the browser's (wizard serve) nor another one asked for
+            from wizard.tui.driver import HangupSafeDriver
+
+            return HangupSafeDriver
+        return driver
+
     def on_mount(self) -> None:  # Textual also calls WizardApp.on_mount (handlers run along the MRO)
-        _install_signal_handlers(self)
         # `wizard run` starts with the cyclic garbage collector off (it would run several times during
         # the first paint); it is on again once the first page has long been shown.
         self.set_timer(GC_PAUSE, gc.enable)
@@ -602,11 +630,17 @@ class _SignalAwareApp(WizardApp):
 def run_app(flow: Flow, path: Path, *, script: str, resume: str, watch: bool) -> int:
     """Run the wizard full screen; return the exit code. Never prints a traceback for a bad terminal."""
     app = _SignalAwareApp(flow, path, script=script, resume=resume, watch=watch)
+    # SIGHUP (the terminal closed) and SIGTERM: save, give the terminal back if it is still there,
+    # and be gone within 2 s whatever Textual is doing (wizard.shutdown)
+    shutdown.install()
+    shutdown.on_signal(app.flush_for_exit, app.leave_for_signal)
     try:
         code = app.run()
     except (OSError, RuntimeError, ValueError) as exc:
         print(f"无法在这个终端中打开全屏界面：{exc}\n可以改用逐行提问模式：wizard run --plain", file=sys.stderr)
         return 1
+    finally:
+        shutdown.on_signal(None)
     if app.return_code:
         return app.return_code
     return int(code) if code is not None else 0

@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
-from wizard.fields import RawAnswer
+from wizard.fields import RawAnswer, format_hint
 from wizard.flow.conditions import Answer
 from wizard.flow.model import Field, FieldType, Option
 from wizard.render import TextRenderer
@@ -66,19 +66,10 @@ def _initial_text(ctx: FieldContext) -> str:
     return raw
 
 
-DEFAULT_PLACEHOLDERS = {
-    FieldType.DATE: "例如 2026-11-25 或 2026年11月25日",
-    FieldType.MONEY: "例如 1299 或 1,299.00（元）",
-    FieldType.PHONE: "例如 13800138000 或 010-12345678",
-    FieldType.USCC: "18 位，营业执照上的“统一社会信用代码”",
-    FieldType.NUMBER: "请输入数字",
-}
-
-
 def placeholder_of(ctx: FieldContext) -> str:
     """The grey hint inside a one-line input: the author's, else one for the field's type."""
     f = ctx.field
-    shown = ctx.renderer.text(f.placeholder) if f.placeholder else ctx.renderer.ui(DEFAULT_PLACEHOLDERS.get(f.type, ""))
+    shown = ctx.renderer.text(f.placeholder) if f.placeholder else ctx.renderer.ui(format_hint(f))
     return plain(shown, multiline=False).plain
 
 

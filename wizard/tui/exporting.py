@@ -1,7 +1,7 @@
 """Writing the checklist to a file the user chose.
 
-The text comes from :mod:`wizard.export` (``to_markdown`` / ``to_text``),
-the same as ``wizard checklist`` prints. Files are created new (never
+The text comes from :mod:`wizard.export` (``to_markdown`` / ``to_text`` /
+``to_ics``), the same as ``wizard checklist`` prints. Files are created new (never
 overwriting) with mode 0600: they hold personal data.
 """
 
@@ -15,8 +15,9 @@ from pathlib import Path
 from wizard import export
 from wizard.checklist import Checklist
 from wizard.render import TextRenderer
+from wizard.safety import shown_path, visible
 
-FORMATS = {"markdown": ".md", "text": ".txt"}
+FORMATS = {"markdown": ".md", "text": ".txt", "ics": ".ics"}  # ics: only for a checklist with deadlines
 
 
 def default_path(flow_id: str, fmt: str, now: datetime, cwd: Path | None = None) -> Path:
@@ -39,8 +40,12 @@ def render(
     renderer: TextRenderer | None = None,
 ) -> str:
     """The file's text, from :mod:`wizard.export` (the same text as ``wizard checklist``)."""
-    convert = export.to_markdown if fmt == "markdown" else export.to_text
-    return convert(checklist, ticked=ticked, script=script, generated=generated, renderer=renderer)
+    return export.render(checklist, fmt, ticked=ticked, script=script, generated=generated, renderer=renderer)
+
+
+def formats_for(checklist: Checklist) -> list[str]:
+    """The formats worth offering: a calendar file only when there are deadlines to put in it."""
+    return [fmt for fmt in FORMATS if fmt != "ics" or checklist.deadlines]
 
 
 def write(path: Path, content: str) -> Path:
@@ -57,11 +62,11 @@ def write(path: Path, content: str) -> Path:
 def error_message(exc: OSError, path: Path) -> str:
     """A one-sentence Chinese explanation of why the file could not be written."""
     if isinstance(exc, FileExistsError):
-        return f"已经有同名文件：{path}。请换一个文件名。"
+        return f"已经有同名文件：{shown_path(path)}。请换一个文件名。"
     if isinstance(exc, FileNotFoundError):
-        return f"文件夹不存在：{path.parent}"
+        return f"文件夹不存在：{shown_path(path.parent)}"
     if isinstance(exc, PermissionError):
-        return f"没有权限写入：{path}"
+        return f"没有权限写入：{shown_path(path)}"
     if isinstance(exc, IsADirectoryError):
-        return f"这是一个文件夹，不是文件名：{path}"
-    return f"无法保存到 {path}：{exc.strerror or exc}"
+        return f"这是一个文件夹，不是文件名：{shown_path(path)}"
+    return f"无法保存到 {shown_path(path)}：{visible(str(exc.strerror or exc))}"

@@ -2,7 +2,7 @@
 
 Links come from step ``link:`` keys, Markdown links in step bodies and
 checklist items. All of them go through :func:`follow_link`, which asks
-:func:`wizard.safety.check_url`:
+:func:`wizard.safety.live_link` (the rule the exports and plain mode share):
 
 - an ``https`` link to an official domain is opened only after the host has
   been shown and the user has agreed;
@@ -18,7 +18,7 @@ from rich.text import Text
 from textual.app import App
 
 from wizard.render import PLAIN, TextRenderer
-from wizard.safety import check_url
+from wizard.safety import check_url, link_problem, live_link
 from wizard.tui.text import plain
 
 
@@ -29,7 +29,7 @@ def follow_link(app: App[Any], url: str) -> None:
     verdict = check_url(url)
     renderer = getattr(app, "renderer", None)
     t = renderer.ui if isinstance(renderer, TextRenderer) else PLAIN.ui
-    if verdict.ok and verdict.official and verdict.host and not url.startswith("-"):
+    if live_link(url) and verdict.host:
         body = Text()
         body.append(t("即将在浏览器中打开官方网站：") + "\n\n")
         body.append_text(plain(verdict.host, "bold"))
@@ -47,14 +47,14 @@ def follow_link(app: App[Any], url: str) -> None:
     body.append(t("为了安全，本向导不会打开这个链接：") + "\n\n")
     body.append_text(plain(url, "bold", multiline=False))
     body.append("\n\n" + t("原因："))
-    body.append_text(plain(t(verdict.reason or "这不是 12315 或政府官方网站")))
+    body.append_text(plain(t(link_problem(url) or "这不是 12315 或政府官方网站")))
     body.append("\n\n" + t("如果确实需要访问，请自己核对网址后手动输入。"))
     app.push_screen(NoticeDialog(t("这个链接不会被打开"), body, warning=True))
 
 
 def open_in_browser(app: App[Any], url: str) -> None:
     """Open an already-approved official https URL without blocking the interface."""
-    if url.startswith("-") or not check_url(url).official:  # never reached with a bad URL; belt and braces
+    if not live_link(url):  # never reached with a bad URL; belt and braces
         return
     if app.is_web:
         app.open_url(url)

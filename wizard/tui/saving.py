@@ -1,23 +1,12 @@
-"""The seam to :mod:`wizard.store` (autosave and resume), built by another issue.
+"""The app's side of :mod:`wizard.store`: opening the store, saving off the UI thread, erasing.
 
-The agreed API (``prepare``/``write`` are optional: without them a save is written at once)::
-
-    store = Store()                               # WIZARD_DATA_DIR or platformdirs
-    notices = store.startup()                     # list[str], shown once
-    saved = store.latest_for(flow.id)             # SavedSession | None
-    session, notes = store.restore(saved, flow, today)
-    session_id = store.new_session_id()
-    result = store.save(session, session_id)      # .ok, .when, .message
-    prepared = store.prepare(session, session_id) # encoded now (or a failed result) ...
-    result = store.write(prepared)                # ... written later, on the saver's thread
-
-The module is imported dynamically: while it does not exist (or lacks the
-class), the app runs without saving and says nothing about it.
+A failure of the store never reaches the user as an exception: it becomes a
+:class:`SaveStatus` to show (or ``False`` for an erase). The app talks to any
+object with :class:`StoreLike`'s methods (the tests give it a fake one).
 """
 
 from __future__ import annotations
 
-import importlib
 import threading
 from collections.abc import Callable
 from datetime import date, datetime
@@ -35,12 +24,19 @@ class SavedSessionLike(Protocol):
 
 
 class SaveResultLike(Protocol):
-    ok: bool
-    when: datetime | None
-    message: str | None
+    @property
+    def ok(self) -> bool: ...
+
+    @property
+    def when(self) -> datetime | None: ...
+
+    @property
+    def message(self) -> str | None: ...
 
 
 class StoreLike(Protocol):
+    """What the app uses of :class:`wizard.store.Store`."""
+
     def startup(self) -> list[str]: ...
 
     def latest_for(self, flow_id: str) -> Any: ...
@@ -49,7 +45,11 @@ class StoreLike(Protocol):
 
     def new_session_id(self) -> str: ...
 
-    def save(self, session: Session, session_id: str) -> Any: ...
+    def save(self, session: Session, session_id: str) -> SaveResultLike: ...
+
+    def prepare(self, session: Session, session_id: str) -> Any: ...  # a save encoded now, or a failed result
+
+    def write(self, prepared: Any) -> SaveResultLike: ...
 
     def erase(self, session_id: str) -> bool: ...
 
@@ -62,26 +62,17 @@ class SaveStatus:
 
 
 def open_store() -> tuple[StoreLike | None, str | None]:
-    """The store, or ``(None, None)`` when saving is not built yet, or ``(None, message)`` when it fails."""
+    """The store, or ``(None, message)`` when its folder cannot be used."""
+    from wizard.store import Store
+
     try:
-        module = importlib.import_module("wizard.store")
-    except ImportError:
-        return None, None
-    cls = getattr(module, "Store", None)
-    if cls is None:
-        return None, None
-    try:
-        store: StoreLike = cls()
+        return Store(), None
     except Exception as exc:
         return None, f"无法使用保存功能，本次填写不会自动保存：{exc}"
-    return store, None
 
 
-def _status(result: Any) -> SaveStatus:
-    ok = bool(getattr(result, "ok", False))
-    when = getattr(result, "when", None)
-    message = getattr(result, "message", None)
-    return SaveStatus(ok, when if isinstance(when, datetime) else None, str(message) if message else None)
+def _status(result: SaveResultLike) -> SaveStatus:
+    return SaveStatus(result.ok, result.when, result.message or None)
 
 
 def save(store: StoreLike, session: Session, session_id: str) -> SaveStatus:
@@ -100,27 +91,28 @@ def prepare(store: StoreLike, session: Session, session_id: str) -> SaveJob | Sa
     """Encode the session now; the job returned writes it and may run on another thread.
 
     The session is read only here, so the interface may go on changing it while the job runs.
-    A store that cannot split encoding from writing is saved now (a status is returned), as is
-    an encoding failure.
+    An encoding failure is returned as a status at once.
     """
-    encode = getattr(store, "prepare", None)
-    write = getattr(store, "write", None)
-    if not callable(encode) or not callable(write):
-        return save(store, session, session_id)
     try:
-        prepared = encode(session, session_id)
+        prepared = store.prepare(session, session_id)
     except Exception as exc:
         return SaveStatus(False, None, f"保存失败：{exc}")
-    if hasattr(prepared, "ok"):  # it could not be encoded: the store says why
+    if _is_result(prepared):  # it could not be encoded: the store says why
         return _status(prepared)
 
     def job() -> SaveStatus:
         try:
-            return _status(write(prepared))
+            return _status(store.write(prepared))
         except Exception as exc:
             return SaveStatus(False, None, f"保存失败：{exc}")
 
     return job
+
+
+def _is_result(prepared: object) -> bool:
+    from wizard.store import SaveResult
+
+    return isinstance(prepared, SaveResult)
 
 
 class BackgroundSaver:

@@ -7,9 +7,9 @@ and the time stamp is still seen, and a file saved again unchanged (or only
 touched) is not reloaded. When the content changes it is loaded again with
 the same loader as ``wizard validate``:
 
-- a valid flow replaces the running one; the answers (and drafts, ticks,
-  script) are kept, and so is the position, or else the nearest step that is
-  still there (see :func:`nearest_position`);
+- a valid flow replaces the running one; its answers, drafts, ticks and
+  position are carried over by the same rule as a resumed session
+  (:func:`wizard.flowchange.migrate`), with the same notices;
 - a flow with errors is *not* loaded: the wizard keeps the last good flow
   and shows every error with its line and column in :class:`FlowErrorsScreen`,
   which closes by itself once the file is fixed and saved.
@@ -17,7 +17,6 @@ the same loader as ``wizard validate``:
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,8 +34,8 @@ from wizard.errors import Diagnostic
 from wizard.flow import yamlsafe
 from wizard.flow.loader import parse_flow
 from wizard.flow.model import Flow
-from wizard.safety import clean_text
-from wizard.session import CHECKLIST, REVIEW, Session
+from wizard.flowchange import Before, migrate
+from wizard.safety import clean_text, shown_path, visible
 from wizard.tui.screens.base import WizardScreen
 
 if TYPE_CHECKING:
@@ -68,33 +67,11 @@ def read_state(path: Path) -> tuple[FileState | None, bytes | None, str]:
     return FileState(stat.st_mtime_ns, stat.st_size, hashlib.sha256(data).hexdigest()), data, ""
 
 
-def nearest_position(old_flow: Flow, session: Session, position: str) -> str:
-    """Where to stand after a reload: the same step if it still applies, else the nearest one that does.
-
-    ``session`` already holds the new flow. Steps are searched around the old
-    position in the *old* flow's order, the earlier one first at each
-    distance, so a renamed or removed step lands next to where it was.
-    """
-    if position in (REVIEW, CHECKLIST):
-        return position
-    applying = [s.id for s in session.visible_steps()]
-    if position in applying:
-        return position
-    old_ids = [s.id for s in old_flow.steps]
-    here = old_ids.index(position) if position in old_ids else -1
-    if here >= 0:
-        for distance in range(1, len(old_ids)):
-            for i in (here - distance, here + distance):
-                if 0 <= i < len(old_ids) and old_ids[i] in applying:
-                    return old_ids[i]
-    return applying[0] if applying else REVIEW
-
-
 def describe_problems(path: str, diagnostics: list[Diagnostic], reason: str = "") -> Text:
     """The errors as shown: one ``path:line:col: error: message`` per line, never as markup."""
     out = Text()
     if reason:
-        out.append(clean_text(f"{path}: {reason}"), style="bold")
+        out.append(f"{shown_path(path)}: {visible(reason)}", style="bold")
         return out
     errors = [d for d in diagnostics if d.is_error] or diagnostics
     for d in errors[:MAX_SHOWN]:
@@ -203,9 +180,9 @@ class FlowWatcher:
         old = self.app.session_or_none
         if old is None:
             return
-        session = dataclasses.replace(old, flow=flow, position=old.position)
-        session.position = nearest_position(old.flow, session, old.position)
-        self.app.replace_session(session)
+        change = migrate(Before.of(old), flow, old.today)
+        self.app.replace_session(change.session)
+        self.app.show_notices(change.notices)
 
     # --- the errors screen ---------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from wizard.session import CHECKLIST, REVIEW, Session
+from wizard.tui.keys import shown_key
 from wizard.tui.text import HangingRows, flow_text
 
 if TYPE_CHECKING:
@@ -159,6 +160,7 @@ class KeyBar(Static):
         key_style = self.get_component_rich_style("key-bar--key")
         description_style = self.get_component_rich_style("key-bar--description")
         seen: set[str] = set()
+        browser = self.app.is_web
         left = Text(no_wrap=True, overflow="ellipsis", end="")
         palette: Text | None = None
         for key, active in self.screen.active_bindings.items():
@@ -166,7 +168,7 @@ class KeyBar(Static):
             if binding.action in ("command_palette", "app.command_palette"):
                 palette = self._item(key, binding.key_display or key, convert("命令"), key_style, description_style)
                 continue
-            if not binding.show or binding.action in seen:
+            if not binding.show or binding.action in seen or not shown_key(key, binding.action, browser=browser):
                 continue
             seen.add(binding.action)
             display = binding.key_display or self.app.get_key_display(binding)

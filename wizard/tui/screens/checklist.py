@@ -127,6 +127,14 @@ class ChecklistScreen(WizardScreen):
                 stop = check.level == "stop"
                 text = Text.assemble(self.t("⛔ 无法继续：") if stop else self.t("⚠ 注意："), plain(check.message))
                 yield Static(text, classes="check-stop" if stop else "check-warn")
+            if cl.deadlines:
+                yield Static(Text(self.t("期限"), style="bold"), classes="deadlines-title")
+                for due in cl.deadlines:
+                    line = Text.assemble(plain(due.label), "：", plain(due.text, "bold"), "\n")
+                    line.append_text(plain(due.basis))
+                    yield Static(line, classes="deadline")
+                if cl.calendar_note:
+                    yield Static(plain(cl.calendar_note + self.t("。")), classes="deadline-note")
             yield ChecklistView(self._entries(cl), self.session.ticked)
             yield Static("", id="export-status")
             with Horizontal(classes="nav"):

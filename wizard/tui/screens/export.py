@@ -20,7 +20,11 @@ from wizard.render import PLAIN, TextRenderer
 from wizard.tui import exporting
 from wizard.tui.choices import ChoiceList
 
-FORMAT_LABELS = {"markdown": "Markdown（.md，可用记事本或 Markdown 软件打开）", "text": "纯文本（.txt）"}
+FORMAT_LABELS = {
+    "markdown": "Markdown（.md，可用记事本或 Markdown 软件打开）",
+    "text": "纯文本（.txt）",
+    "ics": "日历（.ics，把期限导入手机或电脑的日历）",
+}
 
 
 class ExportDialog(ModalScreen[Path | None]):
@@ -55,7 +59,7 @@ class ExportDialog(ModalScreen[Path | None]):
             yield Input(str(default), id="export-path")
             yield Static(Text(self._t("格式：")), classes="field-label")
             yield ChoiceList(
-                [(key, Text(self._t(label))) for key, label in FORMAT_LABELS.items()],
+                [(key, Text(self._t(FORMAT_LABELS[key]))) for key in exporting.formats_for(self._checklist)],
                 multiple=False,
                 selected=[self._format],
                 id="export-format",

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from wizard.render import TextRenderer
-from wizard.tui.keys import BUILTIN_KEYS, CHECKLIST, GLOBAL, KEYS, REVIEW, STEP
+from wizard.tui.keys import BUILTIN_KEYS, CHECKLIST, GLOBAL, KEYS, REVIEW, STEP, written
 from wizard.tui.text import HangingRows
 from wizard.tui.widgets import KeyBar
 
@@ -24,9 +24,9 @@ ABOUT = (
 )
 
 
-def key_table(renderer: TextRenderer) -> HangingRows:
-    """Every key, grouped by where it works: the key, and what it does (wrapped beside it)."""
-    rows: list[tuple[str, str, str]] = [(k.where, k.display, k.description) for k in KEYS]
+def key_table(renderer: TextRenderer, *, browser: bool = False) -> HangingRows:
+    """Every key, grouped by where it works: the key (its browser key in a browser), and what it does."""
+    rows: list[tuple[str, str, str]] = [(k.where, written(k, browser=browser), k.description) for k in KEYS]
     rows += [(GLOBAL, display, what) for display, what in BUILTIN_KEYS]
     grid = HangingRows([], gap=2)
     for i, where in enumerate((STEP, REVIEW, CHECKLIST, GLOBAL)):
@@ -55,7 +55,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text(self._renderer.ui("帮助：按键说明")), classes="dialog-title")
             with VerticalScroll(id="help-body"):
                 yield Static(Text(self._renderer.ui(ABOUT)), classes="hint")
-                yield Static(key_table(self._renderer), id="key-table")
+                yield Static(key_table(self._renderer, browser=self.app.is_web), id="key-table")
         yield KeyBar()
 
     def on_mount(self) -> None:

@@ -8,17 +8,15 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
-from wizard.fields import display_value
 from wizard.flow.conditions import Answer
-from wizard.flow.model import Field, FieldType, Step
+from wizard.flow.model import CHOICE_TYPES, Field, FieldType, Step
+from wizard.flow.model import Text as FlowText
 from wizard.session import CHECKLIST, StepResult
 from wizard.session import REVIEW as REVIEW_POSITION
 from wizard.tui.keys import REVIEW, bindings
 from wizard.tui.screens.base import WizardScreen
 from wizard.tui.text import MISSING_STYLE, flow_text, plain
 from wizard.tui.widgets import KeyBar, StepList, TopBar
-
-NOT_PROVIDED = "未填写"
 
 
 class ChangeButton(Button):
@@ -91,20 +89,14 @@ class ReviewScreen(WizardScreen):
         return Horizontal(Vertical(*parts, classes="review-text"), button, classes="review-row")
 
     def _value_text(self, f: Field, value: Answer | None) -> Text:
-        if value is None or value == [] or value == "":
-            return Text(self.t(NOT_PROVIDED), style=MISSING_STYLE)
-        if f.type is FieldType.CONFIRM:
-            return Text(self.t("已确认" if value is True else "未确认"))
-        if f.type in (FieldType.SELECT, FieldType.MULTISELECT):
-            chosen = value if isinstance(value, list) else [str(value)]
-            out = Text()
-            for i, v in enumerate(chosen):
-                if i:
-                    out.append("、")
-                opt = f.option(v)
-                out.append_text(flow_text(opt.label, self.renderer, self.value_of) if opt else plain(v))
-            return out
-        return plain(display_value(f, value), "bold")
+        shown = self.session.answer_text(f, value, self.renderer, self._label)
+        if shown is None:
+            return Text(self.renderer.missing, style=MISSING_STYLE)  # as in every view: 「（未填写）」
+        typed = f.type not in CHOICE_TYPES and f.type is not FieldType.CONFIRM
+        return plain(shown, "bold" if typed else "")  # as typed: bold; the flow's own words: plain
+
+    def _label(self, text: FlowText) -> str:
+        return flow_text(text, self.renderer, self.value_of).plain
 
     def on_mount(self) -> None:
         buttons = self.query(ChangeButton)

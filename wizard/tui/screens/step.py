@@ -117,7 +117,8 @@ class StepScreen(WizardScreen):
         self._title.update(flow_text(step.title, renderer, self.value_of))
         self._hint.display = self.changing
         if self.changing:
-            self._hint.update(Text(self.t(f"修改完成后按 {display_of('next', STEP)} 回到“检查答案”。")))
+            key = display_of("next", STEP, browser=self.app.is_web)
+            self._hint.update(Text(self.t(f"修改完成后按 {key} 回到“检查答案”。")))
         self._body_links = []
         self._body.display = step.body is not None and bool(step.body)
         if step.body:
@@ -409,7 +410,7 @@ class StepScreen(WizardScreen):
             self._acknowledged = snapshot
             first = next(e for e in self._editors if e.field.id in result.warnings)
             first.focus_control()
-            key = display_of("next", STEP)
+            key = display_of("next", STEP, browser=self.app.is_web)
             self.notify(
                 self.t(f"请核对标 ⚠ 的内容。确认无误的话，再按一次 {key}（下一步）继续。"),
                 severity="warning",
@@ -435,7 +436,7 @@ class StepScreen(WizardScreen):
         for check in checks:
             text.append_text(flow_text(check.message, self.renderer, self.value_of))
             text.append("\n")
-        back = display_of("back", STEP)
+        back = display_of("back", STEP, browser=self.app.is_web)
         text.append(self.t(f"您可以修改本页的内容，或按 {back} 回到前面的步骤修改答案。"))
         box.update(text)
         box.add_class("-shown")

@@ -68,7 +68,7 @@ class Hooks:
 
     async def _with_answers(self, app: Any, step_id: str | None = None, focus: str | None = None) -> None:
         """Put an example's answers in the session and show ``step_id`` (default: the first step) again."""
-        from wizard.answers import load_answers
+        from wizard.answers.file import load_answers
 
         loaded = load_answers(app.flow, self.answers_path, app.today)
         if not loaded.answers:

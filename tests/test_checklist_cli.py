@@ -14,12 +14,12 @@ import pytest
 
 from tests.conftest import FLOWS, ROOT
 from wizard import export
-from wizard.answers import load_answers
+from wizard.answers.file import load_answers
 from wizard.checklist import build
 from wizard.commands import checklist as command
 from wizard.flow.loader import load_flow
-from wizard.script import renderer_for
 from wizard.session import Session
+from wizard.text.script import renderer_for
 
 DATA = ROOT / "tests" / "data"
 TEST_FLOW = DATA / "export-flow.yaml"
@@ -107,7 +107,7 @@ def test_missing_required_answers_are_warned_but_listed(tmp_path: Path) -> None:
 
 
 def test_saved_session_file_with_ticked_items(tmp_path: Path) -> None:
-    from wizard.store import Store
+    from wizard.store.disk import Store
 
     flow = load_flow(TEST_FLOW)
     loaded = load_answers(flow, ANSWERS, date.today())

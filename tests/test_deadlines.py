@@ -21,8 +21,8 @@ from wizard import deadlines, export
 from wizard.checklist import Checklist, DeadlineDate, build
 from wizard.deadlines import Due, Unit, add_working_days, covered_years, due, is_workday
 from wizard.flow.loader import load_flow, parse_flow
-from wizard.script import renderer_for
 from wizard.session import Session
+from wizard.text.script import renderer_for
 
 TODAY = date(2026, 11, 25)
 FOLLOW_UP = FLOWS / "12315-follow-up.yaml"

@@ -1,11 +1,11 @@
 """One Markdown dialect and one link rule for every view (issue 16; issue 14, item 5).
 
-The dialect is parsed by :mod:`wizard.markup` alone: the full-screen app draws step bodies with it
+The dialect is parsed by :mod:`wizard.text.markup` alone: the full-screen app draws step bodies with it
 (``tests/tui/test_body.py``), and here the exports (HTML, Markdown, text) and plain mode are shown
 to read the same texts the same way: ``*强调*`` and ``**粗体**`` become <em>/<strong> in HTML, stay
 Markdown in Markdown and lose their asterisks in text and plain mode, while an answer is never
 read as Markdown. A link is live (or announced as a link) only when
-:func:`wizard.safety.live_link` says so, the rule of the app's link dialog.
+:func:`wizard.text.safety.live_link` says so, the rule of the app's link dialog.
 """
 
 from __future__ import annotations
@@ -19,14 +19,15 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from wizard import export, markup
+from wizard import export
 from wizard.checklist import Checklist, build
 from wizard.flow.loader import parse_flow
 from wizard.flow.model import Flow
 from wizard.plain import run_plain
-from wizard.render import PLAIN
-from wizard.safety import check_url, link_problem, live_link
 from wizard.session import Session
+from wizard.text import markup
+from wizard.text.render import PLAIN
+from wizard.text.safety import check_url, link_problem, live_link
 
 TODAY = date(2026, 11, 25)
 
@@ -157,7 +158,7 @@ def test_the_app_and_the_exports_share_the_rule() -> None:
     from wizard.tui import links
 
     assert links.live_link is live_link
-    assert markup.link_words.__module__ == "wizard.markup"
+    assert markup.link_words.__module__ == "wizard.text.markup"
     for url in LOOKALIKES + OFFICIAL:
         assert (export._safe_link(url) is not None) is live_link(url)
 

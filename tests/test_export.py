@@ -23,13 +23,13 @@ from markdown_it.token import Token
 
 from tests.conftest import FLOWS, ROOT
 from wizard import export
-from wizard.answers import load_answers
+from wizard.answers.file import load_answers
 from wizard.checklist import Checklist, CheckResult, ComposedText, Item, Section, build
 from wizard.flow.loader import load_flow
 from wizard.flow.model import Flow
-from wizard.safety import BIDI_CONTROLS, INVISIBLE
-from wizard.script import renderer_for
 from wizard.session import Session
+from wizard.text.safety import BIDI_CONTROLS, INVISIBLE
+from wizard.text.script import renderer_for
 
 DATA = ROOT / "tests" / "data"
 TEST_FLOW = DATA / "export-flow.yaml"

@@ -15,7 +15,7 @@ from wizard.flow.loader import load_flow, parse_flow
 from wizard.flow.model import Flow
 from wizard.flowchange import Before, migrate, nearest_position
 from wizard.session import REVIEW, Session
-from wizard.store import Store
+from wizard.store.disk import Store
 from wizard.tui.app import WizardApp
 from wizard.tui.watch import FlowWatcher
 

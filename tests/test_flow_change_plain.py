@@ -12,7 +12,7 @@ from wizard.flow.loader import parse_flow
 from wizard.flow.model import Flow
 from wizard.plain import run_plain
 from wizard.session import Session
-from wizard.store import Store
+from wizard.store.disk import Store
 
 TODAY = date(2026, 11, 25)
 FLOW = """\

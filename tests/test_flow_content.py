@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from wizard.answers import load_answers
+from wizard.answers.file import load_answers
 from wizard.checklist import Checklist, build
 from wizard.flow.conditions import evaluate
 from wizard.flow.loader import check_file

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FLOWS, ROOT
-from wizard.answers import load_answers
-from wizard.fields import display_value
+from wizard.answers.fields import display_value
+from wizard.answers.file import load_answers
 from wizard.flow.conditions import Answer
 from wizard.flow.loader import load_flow
 from wizard.flow.model import Field, FieldType, Flow
@@ -403,7 +403,7 @@ steps:
 def test_the_review_and_the_hints_are_the_full_screen_ones(tmp_path: Path) -> None:
     """Plain mode shows an answer as the full-screen review does (a choice by its label) and the
     same format hint as the grey text in a full-screen input (one rule each, in the domain)."""
-    from wizard.render import PLAIN
+    from wizard.text.render import PLAIN
     from wizard.tui.editors import FieldContext, placeholder_of
 
     path = tmp_path / "hints.yaml"

@@ -1,4 +1,4 @@
-"""Tests for wizard.safety: clean_text, forbidden_chars and check_url."""
+"""Tests for wizard.text.safety: clean_text, forbidden_chars and check_url."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wizard.safety import (
+from wizard.text.safety import (
     BIDI_CONTROLS,
     HANGUL_FILLERS,
     INVISIBLE,
@@ -322,7 +322,7 @@ _MIXED = st.text(
 @given(_MIXED, st.booleans())
 def test_clean_text_quick_path_agrees_with_the_full_scan(s: str, multiline: bool) -> None:
     """Text with nothing to change is returned after one search; the result is what the scan gives."""
-    from wizard.safety import _scan
+    from wizard.text.safety import _scan
 
     assert clean_text(s, multiline=multiline) == _scan(s, multiline, None)
 
@@ -337,7 +337,7 @@ _FORMAT_CHARS = sorted(
 
 
 def test_every_format_character_tag_and_filler_is_removed_and_reported() -> None:
-    # the table in wizard/safety.py covers every Cf of the running Python's Unicode
+    # the table in wizard/text/safety.py covers every Cf of the running Python's Unicode
     assert len(_FORMAT_CHARS) > 150
     for ch in _FORMAT_CHARS:
         assert SUSPECT_CHARS.search(ch), f"U+{ord(ch):04X} missed by the quick path"

@@ -19,15 +19,17 @@ from pathlib import Path
 
 import pytest
 
-from wizard import checklist, script
+from wizard import checklist
+from wizard.answers.fields import validate
 from wizard.errors import WizardError
-from wizard.fields import validate
 from wizard.flow.conditions import Answer
 from wizard.flow.loader import load_flow
 from wizard.flow.model import FieldType, Flow, Literal, SiteLabel, Text
 from wizard.flow.templates import parse_text
-from wizard.render import PLAIN, TextRenderer
-from wizard.script import (
+from wizard.session import Session
+from wizard.text import script
+from wizard.text.render import PLAIN, TextRenderer
+from wizard.text.script import (
     SCRIPTS,
     TW_PLAIN_PHRASES,
     detect_script,
@@ -41,7 +43,6 @@ from wizard.script import (
     to_simplified,
     traditional_characters,
 )
-from wizard.session import Session
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL_FLOW = ROOT / "tests" / "data" / "script-flow.yaml"
@@ -513,7 +514,7 @@ _START_PATH = """
 import sys
 from wizard import checklist
 from wizard.flow.loader import load_flow
-from wizard.script import DEFAULT_SCRIPT, detect_script, loaded_converters, renderer_for, script_name
+from wizard.text.script import DEFAULT_SCRIPT, detect_script, loaded_converters, renderer_for, script_name
 from wizard.session import Session
 import os
 

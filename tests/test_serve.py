@@ -26,8 +26,8 @@ import pytest
 from tests.conftest import FLOWS, ROOT
 from wizard.commands import serve
 from wizard.flow.loader import load_flow
-from wizard.render import PLAIN
 from wizard.session import Session
+from wizard.text.render import PLAIN
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "artifacts"

@@ -15,8 +15,8 @@ from wizard.cli import main
 from wizard.flow.loader import parse_flow
 from wizard.flow.model import Flow
 from wizard.session import Session
-from wizard.store import Store
-from wizard.store_format import dumps
+from wizard.store.disk import Store
+from wizard.store.format import dumps
 
 FLOW = """
 id: demo-flow

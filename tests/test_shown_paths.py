@@ -2,7 +2,7 @@
 
 A file or folder name may hold an escape character, a line break, a direction override or (from
 an undecodable argument) a lone surrogate. Every message that names a path writes it with
-:func:`wizard.safety.shown_path`: the reader sees ``\\x1b``, the terminal receives no control
+:func:`wizard.text.safety.shown_path`: the reader sees ``\\x1b``, the terminal receives no control
 character.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from wizard.safety import shown_path
+from wizard.text.safety import shown_path
 
 TEST_FLOW = ROOT / "tests" / "data" / "export-flow.yaml"
 ANSWERS = ROOT / "tests" / "data" / "export-answers.yaml"
@@ -96,7 +96,7 @@ def test_sessions_names_the_data_folder_escaped(tmp_path: Path) -> None:
 
 
 def test_an_unusable_data_folder_is_named_escaped(tmp_path: Path) -> None:
-    from wizard.store import Store
+    from wizard.store.disk import Store
 
     where = tmp_path / EVIL
     where.write_text("a file, not a folder", encoding="utf-8")

@@ -1,4 +1,4 @@
-"""wizard.store: saving, resuming, bad files, faults, modes, expiry and erasing."""
+"""wizard.store.disk: saving, resuming, bad files, faults, modes, expiry and erasing."""
 
 from __future__ import annotations
 
@@ -22,10 +22,10 @@ from hypothesis import strategies as st
 
 from wizard.flow.loader import parse_flow
 from wizard.flow.model import Flow
-from wizard.safety import clean_text
 from wizard.session import CHECKLIST, REVIEW, Session
-from wizard.store import SavedSession, SaveResult, Store
-from wizard.store_format import FORMAT, dumps, record_from_bytes, session_to_dict
+from wizard.store.disk import SavedSession, SaveResult, Store
+from wizard.store.format import FORMAT, dumps, record_from_bytes, session_to_dict
+from wizard.text.safety import clean_text
 
 TODAY = date(2025, 6, 1)
 IS_ROOT = os.geteuid() == 0
@@ -663,7 +663,7 @@ from datetime import date
 from pathlib import Path
 from wizard.flow.loader import parse_flow
 from wizard.session import Session
-from wizard.store import Store
+from wizard.store.disk import Store
 root = Path(sys.argv[1])
 flow, _ = parse_flow(sys.argv[2].encode(), "t.yaml")
 store = Store(root)

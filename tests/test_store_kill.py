@@ -1,7 +1,7 @@
 """SIGKILL at every point of a save: the next start finds the old or the new state, complete.
 
 A helper process (``tests/store_kill/saver.py``) saves two known states
-alternately; :mod:`wizard.store` kills it with SIGKILL at a named point of
+alternately; :mod:`wizard.store.disk` kills it with SIGKILL at a named point of
 the N-th save (``WIZARD_STORE_TEST_HOOK``), or the test kills it at a random
 moment. After every kill a fresh :class:`Store` starts up, and the test
 checks that no temp file survives, nothing was set aside as corrupt, and the
@@ -24,7 +24,7 @@ from types import ModuleType
 import pytest
 
 from wizard.session import Session
-from wizard.store import Store
+from wizard.store.disk import Store
 
 HERE = Path(__file__).resolve().parent
 SAVER = HERE / "store_kill" / "saver.py"

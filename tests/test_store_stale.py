@@ -1,4 +1,4 @@
-"""wizard.store: answers that no longer apply are listed once, not at every resume."""
+"""wizard.store.disk: answers that no longer apply are listed once, not at every resume."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 from wizard.flow.loader import parse_flow
 from wizard.flow.model import Flow
 from wizard.session import Session
-from wizard.store import SavedSession, Store
-from wizard.store_format import dumps, record_from_bytes, session_to_dict
+from wizard.store.disk import SavedSession, Store
+from wizard.store.format import dumps, record_from_bytes, session_to_dict
 
 TODAY = date(2025, 6, 1)
 STALE_NOTE = "这些回答已不适用于新版流程"

@@ -1,4 +1,4 @@
-"""wizard.store: out-of-range times in save files (issue 14 item 4) and the data folder's mode (item 9)."""
+"""wizard.store.disk: out-of-range times in save files (issue 14 item 4) and the data folder's mode (item 9)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ import pytest
 from wizard.flow.loader import parse_flow
 from wizard.flow.model import Flow
 from wizard.session import Session
-from wizard.store import Store
-from wizard.store_format import record_from_bytes
+from wizard.store.disk import Store
+from wizard.store.format import record_from_bytes
 
 TODAY = date(2025, 6, 1)
 IS_ROOT = os.geteuid() == 0

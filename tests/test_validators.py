@@ -1,4 +1,4 @@
-"""Tests for wizard.validators: one parser per answer type."""
+"""Tests for wizard.answers.validators: one parser per answer type."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wizard.validators import (
+from wizard.answers.validators import (
     TEXT_HARD_CAP,
     USCC_ALPHABET,
     USCC_WEIGHTS,

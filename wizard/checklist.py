@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import date
 
 from wizard import deadlines as calendar
+from wizard.answers.validators import count_chars
 from wizard.flow.conditions import Answer, evaluate
 from wizard.flow.model import DeadlineUnit
 from wizard.flow.record import field, record
-from wizard.render import PLAIN, TextRenderer
 from wizard.session import Session
-from wizard.validators import count_chars
+from wizard.text.render import PLAIN, TextRenderer
 
 
 @record

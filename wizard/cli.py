@@ -88,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(module.main(args))
     except WizardError as exc:
-        from wizard.safety import visible
+        from wizard.text.safety import visible
 
         print(f"wizard: {visible(str(exc))}", file=sys.stderr)
         return 1

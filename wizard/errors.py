@@ -49,7 +49,7 @@ class Diagnostic:
     def format(self) -> str:
         """One line for a terminal: a control character in a file name, a key or a value
         quoted from a hostile file is shown as an escape (``\\x1b``), never sent."""
-        from wizard.safety import visible
+        from wizard.text.safety import visible
 
         text = f"{self.location}: {self.severity.value}: {self.message}"
         if self.key_path:

@@ -3,7 +3,7 @@
 The exporters only *format* a :class:`~wizard.checklist.Checklist`; what the
 checklist says (which steps, items, checks and composed texts apply) is
 decided by :func:`wizard.checklist.build` and the session. Every string is
-passed through :func:`wizard.safety.clean_text` again at this boundary (a
+passed through :func:`wizard.text.safety.clean_text` again at this boundary (a
 saved session or a flow file could still carry control characters), and
 then escaped for the target format:
 
@@ -34,11 +34,11 @@ import re
 from collections.abc import Callable, Collection, Sequence
 from datetime import date
 
-from wizard import markup
 from wizard.checklist import Checklist, CheckResult, ComposedText, DeadlineDate, Item, Section
 from wizard.flow.record import record
-from wizard.render import TextRenderer
-from wizard.safety import SUSPECT_CHARS, clean_text, live_link
+from wizard.text import markup
+from wizard.text.render import TextRenderer
+from wizard.text.safety import SUSPECT_CHARS, clean_text, live_link
 
 FORMATS = ("markdown", "text", "json", "html")  # the checklist itself
 CALENDAR_FORMAT = "ics"  # only the deadlines, as calendar events
@@ -135,10 +135,10 @@ def sanitised(checklist: Checklist) -> Checklist:
 # --- flow text in the one Markdown dialect -------------------------------------------------
 #
 # Flow texts (titles, checklist items, check messages, labels, advice) are written in the dialect
-# of :mod:`wizard.markup`, the parser the full-screen app draws bodies with. Each format draws its
+# of :mod:`wizard.text.markup`, the parser the full-screen app draws bodies with. Each format draws its
 # spans: HTML as <strong>/<em>/<code>, Markdown as Markdown again (escaped), text as plain words.
 # A link is live (an <a href>, a Markdown link) or announced as one (「网址：」) only when
-# :func:`wizard.safety.live_link` says so, the rule of the app; any other address is plain text
+# :func:`wizard.text.safety.live_link` says so, the rule of the app; any other address is plain text
 # marked 「不是官方网站」.
 
 NOT_OFFICIAL = "不是官方网站，不是链接，请谨慎"
@@ -185,7 +185,7 @@ def _with_colon(text: str, value: str | None) -> str:
 
 
 def _safe_link(url: str | None) -> str | None:
-    """The link if it may be live (:func:`wizard.safety.live_link`: official https), else None."""
+    """The link if it may be live (:func:`wizard.text.safety.live_link`: official https), else None."""
     return url if url and live_link(url) else None
 
 
@@ -267,7 +267,7 @@ def _doc(
     renderer: TextRenderer | None,
 ) -> _Doc:
     if renderer is None:
-        from wizard.script import renderer_for
+        from wizard.text.script import renderer_for
 
         renderer = renderer_for(script)
     return _Doc(sanitised(checklist), renderer, frozenset(ticked), script, generated or date.today())

@@ -1,7 +1,7 @@
 """The flow changed under a session: what becomes of its answers and its place.
 
 One rule for both ways a session meets a newer version of its flow: resuming
-a saved session (:meth:`wizard.store.Store.restore`) and a flow file saved
+a saved session (:meth:`wizard.store.disk.Store.restore`) and a flow file saved
 again while the wizard runs (``wizard run FLOW --watch``). :func:`migrate`
 takes what is known of the session as it was (:class:`Before`) and the new
 flow, and returns a :class:`FlowChange`: the new session, what happened to
@@ -32,13 +32,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from wizard.fields import validate
+from wizard.answers.fields import validate
 from wizard.flow.conditions import Answer
 from wizard.flow.model import CHOICE_TYPES, Field, FieldType, Flow
 from wizard.flow.record import field, record
-from wizard.safety import clean_text
 from wizard.session import CHECKLIST, REVIEW, Session
-from wizard.store_format import plain_title
+from wizard.store.format import plain_title
+from wizard.text.safety import clean_text
 
 
 @record

@@ -6,12 +6,12 @@ time on standard input and output, with no colours, no cursor movement and
 no knowledge of the terminal's width.
 
 - Each step is announced as 「第 3 / 8 步：标题」, followed by its body as
-  plain text (the Markdown dialect of every view, :mod:`wizard.markup`, without
+  plain text (the Markdown dialect of every view, :mod:`wizard.text.markup`, without
   its marks; links as ``text（url）``, an address that is not official marked
   「不是官方网站」 and never announced as 「网址：」) and its
   tips and warnings (``提示：`` / ``注意：``).
 - Each applicable field is asked with its label, help and rules; a bad
-  answer is refused with the reason from :func:`wizard.fields.validate` and
+  answer is refused with the reason from :func:`wizard.answers.fields.validate` and
   asked again. Choices are numbered: type the number or the exact option
   (several numbers for a multiselect, separated by commas, spaces or 、).
 - On its own line, ``<`` goes back one step (answers are kept), ``?`` shows
@@ -19,7 +19,7 @@ no knowledge of the terminal's width.
   optional field. Multi-line answers end with an empty line.
 - A stop check after a step is explained; the user goes back with ``<`` or
   quits with ``q``. Warn checks are shown once, after their step.
-- Every answer and every step is saved through :mod:`wizard.store`.
+- Every answer and every step is saved through :mod:`wizard.store.disk`.
   ``resume='ask'`` asks 「继续上次的填写？[Y/n]」 when standard input is a
   terminal; when it is a pipe the run starts afresh (the saved session is
   kept; pass ``--resume`` to continue it), so that piping the same answers
@@ -45,18 +45,19 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TextIO
 
-from wizard import markup, shutdown
+from wizard import shutdown
+from wizard.answers.fields import RawAnswer, format_hint, format_limits
 from wizard.checklist import build
 from wizard.export import NOT_OFFICIAL, link_line, to_text
-from wizard.fields import RawAnswer, format_hint, format_limits
 from wizard.flow.model import Field, FieldType, Flow, Option, Step, Text
-from wizard.render import TextRenderer
-from wizard.safety import clean_text
-from wizard.script import renderer_for
 from wizard.session import CHECKLIST, REVIEW, TIP, Session
+from wizard.text import markup
+from wizard.text.render import TextRenderer
+from wizard.text.safety import clean_text
+from wizard.text.script import renderer_for
 
 if TYPE_CHECKING:
-    from wizard.store import Store
+    from wizard.store.disk import Store
 
 BACK = frozenset({"<", "＜"})
 HELP = frozenset({"?", "？"})
@@ -130,7 +131,7 @@ class Console:
 
 
 class _Saver:
-    """Autosave through :mod:`wizard.store`; tells the user once when saving fails or recovers."""
+    """Autosave through :mod:`wizard.store.disk`; tells the user once when saving fails or recovers."""
 
     def __init__(self, console: Console, ui: Callable[[str], str]) -> None:
         self.console = console
@@ -141,7 +142,7 @@ class _Saver:
 
     def start(self, flow: Flow, today: date, resume: str, interactive: bool) -> Session | None:
         """The restored session, or None to start afresh."""
-        from wizard.store import Store  # imported when a run starts, not with the module
+        from wizard.store.disk import Store  # imported when a run starts, not with the module
 
         store = Store()
         self.store = store
@@ -214,7 +215,7 @@ class PlainRun:
 
     def text(self, t: Text) -> str:
         """Flow text as plain words in the reader's script, answers inserted: the Markdown dialect of
-        every view (:mod:`wizard.markup`) without its marks; an answer is never read as Markdown."""
+        every view (:mod:`wizard.text.markup`) without its marks; an answer is never read as Markdown."""
         return markup.plain_spans(markup.inline(self._runs(t)), self.unofficial)
 
     def body(self, t: Text) -> str:
@@ -226,7 +227,7 @@ class PlainRun:
         return markup.runs_of(t, self.renderer, lambda name: self.session.value_of(name, effective))
 
     def unofficial(self, url: str) -> str:
-        """An address that may not be live (:func:`wizard.safety.live_link`): shown, never as a link."""
+        """An address that may not be live (:func:`wizard.text.safety.live_link`): shown, never as a link."""
         return f"{url}（{self.ui(NOT_OFFICIAL)}）"
 
     def say(self, s: str = "") -> None:

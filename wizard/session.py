@@ -15,13 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date
 
-from wizard.fields import RawAnswer, Verdict, display_value, validate
+from wizard.answers.fields import RawAnswer, Verdict, display_value, validate
 from wizard.flow.conditions import Answer, evaluate
 from wizard.flow.model import CHOICE_TYPES, Check, CheckLevel, Compose, Field, FieldType, Flow, Note, Option, Step
 from wizard.flow.model import Text as FlowText
 from wizard.flow.record import field, record
 from wizard.flow.templates import MISSING, render
-from wizard.render import PLAIN, TextRenderer
+from wizard.text.render import PLAIN, TextRenderer
 
 REVIEW = "__review__"
 CHECKLIST = "__checklist__"

@@ -70,7 +70,7 @@ def shadow_notice(name: str | None, path: Path, flow_id: str | None) -> str | No
     - ``name`` is a shipped id and a local file of that name exists: the shipped flow runs;
     - the loaded flow (``flow_id``) has the id of a shipped flow but is another file: that file runs.
     """
-    from wizard.safety import shown_path
+    from wizard.text.safety import shown_path
 
     if name and _bare_id(name) and shipped_path(name) is not None and _same_file(path, shipped_path(name) or path):
         local = Path(name)

@@ -28,8 +28,8 @@ from pathlib import Path
 from wizard.flow.conditions import Answer
 from wizard.flow.loader import load_flow
 from wizard.flow.model import FieldType, Step
-from wizard.render import PLAIN
 from wizard.session import Session
+from wizard.text.render import PLAIN
 
 from .test_tmux import DEADLINE, FLOW, WIZARD, Terminal, _answers, _fill_step, _flat, _label, pytestmark, terminal
 

@@ -23,12 +23,12 @@ from pathlib import Path
 
 import pytest
 
-from wizard.answers import load_answers
+from wizard.answers.file import load_answers
 from wizard.flow.conditions import Answer
 from wizard.flow.loader import load_flow
 from wizard.flow.model import FieldType, Step
-from wizard.render import PLAIN
 from wizard.session import REVIEW, Session
+from wizard.text.render import PLAIN
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOW = ROOT / "flows" / "12315-complaint.yaml"

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from wizard.safety import BIDI_CONTROLS, INVISIBLE
+from wizard.text.safety import BIDI_CONTROLS, INVISIBLE
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent

@@ -1,6 +1,6 @@
 """Entrance 5 (and 2 for answers): what users type or paste, and answers files, through every path that stores them.
 
-- :func:`wizard.fields.validate`, which every view calls: huge pastes, emoji
+- :func:`wizard.answers.fields.validate`, which every view calls: huge pastes, emoji
   and combining marks, full-width digits, Chinese punctuation in numbers,
   negative and absurd amounts, impossible dates, USCCs written loosely,
   escape sequences. Stored sanitised and capped; Chinese text and emoji kept.
@@ -33,11 +33,11 @@ from tests.hostile.common import (
     run_batch,
     tree,
 )
-from wizard.fields import MAX_ANSWER_CHARS, validate
+from wizard.answers.fields import MAX_ANSWER_CHARS, validate
 from wizard.flow.loader import load_flow
 from wizard.flow.model import Field, FieldType, Flow
 from wizard.session import Session
-from wizard.store import Store
+from wizard.store.disk import Store
 
 TODAY = date(2026, 11, 25)
 

@@ -24,7 +24,7 @@ from textual.widgets import Input
 from tests.hostile.common import SMALL_FLOW, assert_clean_output, base_env, tree, wizard
 from tests.hostile.terminal import PtyApp, app_env, visible_text
 from wizard.flow.loader import load_flow
-from wizard.store import Store
+from wizard.store.disk import Store
 from wizard.tui.app import WizardApp
 from wizard.tui.screens.dialogs import ConfirmDialog
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from wizard.answers.validators import parse_text
 from wizard.flow.loader import parse_flow
-from wizard.validators import parse_text
 
 FLOW = (
     'id: t\ntitle: "{title}"\nversion: "1"\nreviewed: 2025-01-01\n'

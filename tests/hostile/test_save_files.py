@@ -1,6 +1,6 @@
 """Entrance 6: save files edited, broken or planted by hand, through the real commands.
 
-The store's own tests (``tests/test_store.py``) call :class:`wizard.store.Store`
+The store's own tests (``tests/test_store.py``) call :class:`wizard.store.disk.Store`
 directly; here the same kinds of files meet the programs a user runs:
 ``wizard sessions`` (listing), ``wizard run --plain --resume`` (shown to the
 user) and ``wizard checklist --answers`` (exported). Each bad file is set
@@ -34,7 +34,7 @@ from tests.hostile.common import (
 )
 from wizard.flow.loader import load_flow
 from wizard.session import Session
-from wizard.store import Store
+from wizard.store.disk import Store
 
 SID = "0123456789abcdef"
 NAME = f"{SID}.json"

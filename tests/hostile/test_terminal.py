@@ -33,7 +33,7 @@ from tests.hostile.common import ALL_ESCAPES, INJECTED_SEQUENCES, SMALL_FLOW, ba
 from tests.hostile.terminal import PtyApp, app_env, osc_sequences, visible_text
 from wizard.flow.loader import load_flow
 from wizard.session import REVIEW, Session
-from wizard.store import Store
+from wizard.store.disk import Store
 
 HEAD = 'id: t\ntitle: 测试\nversion: "1"\nreviewed: 2025-01-01\n'
 _OWN_OSC = re.compile(rb"\x1b\](?:22;[a-z-]+|52;c;([A-Za-z0-9+/=]*))(?:\x07|\x1b\\)\Z")

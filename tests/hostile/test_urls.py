@@ -23,7 +23,7 @@ from textual.pilot import Pilot
 
 from tests.hostile.common import FLOWS, bad_characters
 from wizard.flow.loader import load_flow
-from wizard.safety import check_url
+from wizard.text.safety import check_url
 from wizard.tui.app import WizardApp
 from wizard.tui.links import follow_link, open_in_browser
 from wizard.tui.screens.dialogs import ConfirmDialog, NoticeDialog, PickerDialog

@@ -5,7 +5,7 @@ Two ways to run it:
 ``saver.py once DATA_DIR SESSION_ID START``
     One fresh process: saves the two known states alternately (``START``
     first, ``A`` or ``B``) forever. With ``WIZARD_STORE_TEST_HOOK=POINT:N`` in
-    the environment, :mod:`wizard.store` SIGKILLs the process the N-th time
+    the environment, :mod:`wizard.store.disk` SIGKILLs the process the N-th time
     a save reaches ``POINT``.
 
 ``saver.py serve DATA_DIR SESSION_ID``
@@ -36,7 +36,7 @@ from pathlib import Path
 from wizard.flow.loader import load_flow
 from wizard.flow.model import Flow
 from wizard.session import Session
-from wizard.store import TEST_HOOK_ENV, Store
+from wizard.store.disk import TEST_HOOK_ENV, Store
 
 FLOW_PATH = Path(__file__).resolve().parent / "flow.yaml"
 TODAY = date(2025, 6, 1)
@@ -103,7 +103,7 @@ def _describe(status: int) -> str:
 
 
 def serve(root: Path, session_id: str) -> int:
-    import wizard.store as store_module
+    import wizard.store.disk as store_module
 
     load_flow(FLOW_PATH)  # warm the imports once, before forking
     for line in sys.stdin:

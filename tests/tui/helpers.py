@@ -136,7 +136,7 @@ ALL_FIELDS_ANSWERS: dict[str, Any] = {
 
 def preload(app: WizardApp, answers: dict[str, Any]) -> None:
     """Put answers in the session directly (validated like typed ones), for tests about later pages."""
-    from wizard.fields import validate
+    from wizard.answers.fields import validate
 
     for field_id, raw in answers.items():
         f = app.flow.field(field_id)
@@ -148,7 +148,7 @@ def preload(app: WizardApp, answers: dict[str, Any]) -> None:
 
 def preload_file(app: WizardApp, path: Path) -> None:
     """Answers from one of the flow's example answer files."""
-    from wizard.answers import load_answers
+    from wizard.answers.file import load_answers
 
     loaded = load_answers(app.flow, path, app.today)
     assert loaded.ok, [d.format() for d in loaded.diagnostics]

@@ -25,9 +25,9 @@ from tests.tui.helpers import (
     screen_text,
     type_into,
 )
-from wizard import script as script_module
-from wizard.render import TextRenderer
 from wizard.session import REVIEW, Session
+from wizard.text import script as script_module
+from wizard.text.render import TextRenderer
 from wizard.tui import keys as keys_module
 from wizard.tui.app import WizardApp
 from wizard.tui.commands import StepCommands
@@ -298,7 +298,7 @@ async def test_unsafe_links_are_shown_and_never_opened(opened: list[str], url: s
     assert opened == []
 
 
-# --- saving and resuming (through the agreed wizard.store API) --------------------------------------
+# --- saving and resuming (through the agreed wizard.store.disk API) --------------------------------------
 
 
 @dataclasses.dataclass
@@ -469,7 +469,7 @@ async def test_real_store_round_trip_resumes_answers_drafts_and_step() -> None:
     first = make_app(store="auto", resume="ask")
     async with first.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert first.store is not None, "wizard.store is available"
+        assert first.store is not None, "wizard.store.disk is available"
         await choose(pilot, "channel", 1)
         await choose(pilot, "is_consumer", 0)
         await next_step(pilot)

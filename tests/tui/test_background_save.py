@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.tui.helpers import choose, make_app, next_step
 from wizard.session import Session
-from wizard.store import PreparedSave, SaveResult, Store
+from wizard.store.disk import PreparedSave, SaveResult, Store
 from wizard.tui.saving import BackgroundSaver, SaveStatus, prepare
 
 

@@ -10,7 +10,7 @@ from rich.text import Text as RichText
 
 from wizard.flow.model import Text as FlowText
 from wizard.flow.templates import parse_text
-from wizard.render import PLAIN
+from wizard.text.render import PLAIN
 from wizard.tui.body import BULLET, render_body
 from wizard.tui.text import HangingRows
 

@@ -170,7 +170,7 @@ def test_zh_hans_start_loads_no_opencc() -> None:
         """
         import asyncio, sys
         from tests.tui.helpers import make_app
-        from wizard.script import loaded_converters
+        from wizard.text.script import loaded_converters
         from wizard.tui.screens.step import StepScreen
 
         async def main():

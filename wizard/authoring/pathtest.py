@@ -1,6 +1,6 @@
 """Running path test cases against a flow: walk it as the wizard would, compare with what was expected.
 
-A case's answers are validated by :mod:`wizard.answers` (the same validators
+A case's answers are validated by :mod:`wizard.answers.file` (the same validators
 as every view). The flow is then *walked* with a
 :class:`~wizard.session.Session`, one step at a time, as a person pressing
 Next would: each step's visible fields are validated
@@ -26,15 +26,15 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wizard.answers import AnswersFile, check_pairs, load_answers
+from wizard.answers.file import AnswersFile, check_pairs, load_answers
 from wizard.authoring.casefile import Case, Fragment
 from wizard.checklist import Checklist, build
 from wizard.errors import Diagnostic, Location, Severity, did_you_mean
 from wizard.flow.conditions import Answer
 from wizard.flow.model import Check, Flow
 from wizard.flow.templates import TemplateSyntaxError, parse_text
-from wizard.render import PLAIN
 from wizard.session import CHECKLIST, REVIEW, Session
+from wizard.text.render import PLAIN
 
 
 @dataclass

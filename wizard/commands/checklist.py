@@ -2,7 +2,7 @@
 
 Answers come from a plain YAML/JSON mapping (field id → value) or a saved
 session file (``format: 1``); they are validated with the same per-type
-validators as every view (:func:`wizard.fields.validate`). A bad answer is
+validators as every view (:func:`wizard.answers.fields.validate`). A bad answer is
 reported as ``FILE: field_id: message`` and nothing is printed (exit 1).
 The checklist is built by :func:`wizard.checklist.build` and formatted by
 :mod:`wizard.export`; this module re-implements no rule.
@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from wizard.flow.record import field, record
-from wizard.script import SCRIPTS
+from wizard.text.script import SCRIPTS
 
 TYPE_CHECKING = False  # typing costs ~2 ms to import: only type checkers read this block
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def answer_problem(d: Diagnostic) -> str:
     """``FILE: field_id: message`` (the answers loader puts the field id first in the message)."""
-    from wizard.safety import visible
+    from wizard.text.safety import visible
 
     text = f"{d.location.path}: {d.message}" if d.is_error else f"{d.location.path}: warning: {d.message}"
     return visible(f"{text}; {d.hint}" if d.hint else text)
@@ -129,7 +129,7 @@ def write_private(path: Path, text: str, *, force: bool = False) -> None:
     """
     import tempfile
 
-    from wizard.safety import shown_path
+    from wizard.text.safety import shown_path
 
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
@@ -204,7 +204,7 @@ def _session_file(data: bytes) -> bool:
         return False
     import json
 
-    from wizard.store_format import looks_like_session
+    from wizard.store.format import looks_like_session
 
     try:
         return looks_like_session(json.loads(data))
@@ -214,8 +214,8 @@ def _session_file(data: bytes) -> bool:
 
 def _from_session(flow: Flow, data: bytes, shown: str, today: date) -> Answers:
     """Answers of a saved session file, validated again like the store does on restore."""
-    from wizard.fields import validate
-    from wizard.store_format import record_from_bytes
+    from wizard.answers.fields import validate
+    from wizard.store.format import record_from_bytes
 
     out = Answers()
     record, problem = record_from_bytes(data)
@@ -249,7 +249,7 @@ def _from_session(flow: Flow, data: bytes, shown: str, today: date) -> Answers:
 
 def read_answers(flow: Flow, path: str, today: date) -> Answers:
     """An answers file (YAML/JSON mapping) or a saved session file, validated."""
-    from wizard.answers import check_answers, load_answers
+    from wizard.answers.file import check_answers, load_answers
 
     try:
         with open(path, "rb") as fh:
@@ -272,8 +272,8 @@ def main(args: argparse.Namespace) -> int:
     from wizard.checklist import build
     from wizard.commands.flowarg import open_flow
     from wizard.export import render
-    from wizard.script import detect_script, renderer_for
     from wizard.session import Session
+    from wizard.text.script import detect_script, renderer_for
 
     if args.force and not args.output:
         print("--force 只和 --output 一起使用（替换已有的普通文件）。", file=sys.stderr)
@@ -282,7 +282,7 @@ def main(args: argparse.Namespace) -> int:
     if flow is None:
         return 1
     today = date.today()
-    from wizard.safety import shown_path, visible
+    from wizard.text.safety import shown_path, visible
 
     given = read_answers(flow, args.answers, today)
     shown = shown_path(args.answers)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from wizard.flow.loader import check_file
 from wizard.flow.model import Flow
-from wizard.safety import shown_path
 from wizard.shipped import resolve_flow, shadow_notice
+from wizard.text.safety import shown_path
 
 
 def open_flow(name: str | None) -> tuple[Flow | None, Path]:

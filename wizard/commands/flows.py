@@ -6,8 +6,8 @@ import argparse
 import sys
 
 from wizard.flow.loader import check_file
-from wizard.safety import shown_path
 from wizard.shipped import flows_dir, shipped_flows
+from wizard.text.safety import shown_path
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from wizard.authoring.starter import starter
-from wizard.safety import shown_path, visible
+from wizard.text.safety import shown_path, visible
 
 _SAFE_NAME = re.compile(r"[\w.-]+\Z")
 

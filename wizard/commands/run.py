@@ -13,7 +13,7 @@ import os
 import sys
 
 from wizard.commands.flowarg import open_flow
-from wizard.script import SCRIPTS, detect_script
+from wizard.text.script import SCRIPTS, detect_script
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

@@ -24,7 +24,7 @@ import os
 import shlex
 import sys
 
-from wizard.script import SCRIPTS
+from wizard.text.script import SCRIPTS
 
 INSTALL_HINT = (
     "浏览器模式需要安装 textual-serve：pip install 'wizard-12315[web]'（在源代码目录中：pip install '.[web]'）"
@@ -103,14 +103,14 @@ def main(args: argparse.Namespace) -> int:
         return 2
 
     from wizard.commands.flowarg import open_flow
-    from wizard.script import detect_script
+    from wizard.text.script import detect_script
 
     flow, path = open_flow(args.flow)
     if flow is None:
         return 1
     script = args.script or detect_script(os.environ)
 
-    from wizard.render import PLAIN
+    from wizard.text.render import PLAIN
     from wizard.webserver import create_server
 
     if remote:

@@ -14,10 +14,10 @@ import unicodedata
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from wizard.safety import clean_text, shown_path
+from wizard.text.safety import clean_text, shown_path
 
 if TYPE_CHECKING:
-    from wizard.store import Store
+    from wizard.store.disk import Store
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -82,7 +82,7 @@ def _list(store: Store) -> int:
 
 
 def main(args: argparse.Namespace) -> int:
-    from wizard.store import Store
+    from wizard.store.disk import Store
 
     store = Store()
     for notice in store.startup():

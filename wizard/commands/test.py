@@ -22,8 +22,8 @@ from wizard.authoring.casefile import (
 from wizard.authoring.coverage import Coverage
 from wizard.authoring.pathtest import CaseRun, Runner
 from wizard.flow.loader import check_file, read_bytes
-from wizard.safety import shown_path, visible
 from wizard.shipped import resolve_flow
+from wizard.text.safety import shown_path, visible
 
 USAGE_ERROR = 2
 

@@ -7,7 +7,7 @@ import sys
 
 from wizard.errors import Diagnostic, Location, Severity, WizardError
 from wizard.flow.loader import check_file
-from wizard.safety import shown_path
+from wizard.text.safety import shown_path
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

@@ -40,7 +40,7 @@ from wizard.flow.model import (
     TimeUnit,
 )
 from wizard.flow.record import record
-from wizard.safety import check_url
+from wizard.text.safety import check_url
 
 MAX_PATTERN = 200
 _MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")

@@ -32,7 +32,7 @@ NUMERIC_TYPES = frozenset({FieldType.MONEY, FieldType.NUMBER})
 CHOICE_TYPES = frozenset({FieldType.SELECT, FieldType.MULTISELECT})
 FREE_TEXT_TYPES = frozenset({FieldType.TEXT, FieldType.TEXTAREA})
 
-#: The most characters a text answer keeps: longer input is cut (see :mod:`wizard.validators`), and a
+#: The most characters a text answer keeps: longer input is cut (see :mod:`wizard.answers.validators`), and a
 #: field's ``max_length`` may not be above it (see :mod:`wizard.flow.lint`).
 TEXT_HARD_CAP = 20_000
 

@@ -29,7 +29,7 @@ import yaml
 from wizard.errors import Diagnostic, Location, Severity
 from wizard.flow.record import record
 from wizard.flow.source import SourceText, Span
-from wizard.safety import SUSPECT_CHARS, VARIATION_SELECTORS, ZWJ, forbidden_chars
+from wizard.text.safety import SUSPECT_CHARS, VARIATION_SELECTORS, ZWJ, forbidden_chars
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 32
@@ -194,7 +194,7 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
     return text, []
 
 
-#: Every character :func:`wizard.safety.forbidden_chars` may report (tab and LF excepted); all
+#: Every character :func:`wizard.text.safety.forbidden_chars` may report (tab and LF excepted); all
 #: but ZWJ are forbidden wherever they stand. Finding them with one regex keeps clean files fast.
 _CANDIDATES = SUSPECT_CHARS
 

@@ -29,10 +29,10 @@ from textual.timer import Timer
 from wizard import shutdown
 from wizard.errors import WizardError
 from wizard.flow.model import Flow
-from wizard.render import PLAIN, TextRenderer
-from wizard.safety import shown_path
-from wizard.script import SCRIPTS, renderer_for
 from wizard.session import CHECKLIST, REVIEW, Session
+from wizard.text.render import PLAIN, TextRenderer
+from wizard.text.safety import shown_path
+from wizard.text.script import SCRIPTS, renderer_for
 from wizard.tui import saving
 from wizard.tui.commands import StepCommands
 from wizard.tui.keys import GLOBAL, bindings

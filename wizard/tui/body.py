@@ -1,6 +1,6 @@
 """A step body, written in a little Markdown, drawn as one renderable (no Markdown widget).
 
-The dialect (``docs/flow-format.md``) is parsed by :mod:`wizard.markup`, the one
+The dialect (``docs/flow-format.md``) is parsed by :mod:`wizard.text.markup`, the one
 parser every view shares (the exports and plain mode read the same blocks and
 spans); this module only draws them: a Rich :class:`~rich.console.Group` of
 :class:`~rich.text.Text` paragraphs and hanging rows (a list keeps its hanging
@@ -22,10 +22,10 @@ from rich.console import Group, RenderableType
 from rich.style import Style
 from rich.text import Text as RichText
 
-from wizard import markup
 from wizard.flow.model import Text as FlowText
-from wizard.markup import BULLET, MD, Run, Span
-from wizard.render import TextRenderer
+from wizard.text import markup
+from wizard.text.markup import BULLET, MD, Run, Span
+from wizard.text.render import TextRenderer
 from wizard.tui.text import LABEL_STYLE, MISSING_STYLE, VALUE_STYLE, HangingRows, Lookup
 
 __all__ = ["BULLET", "MD", "Body", "body_runs", "render_body"]
@@ -38,7 +38,7 @@ HEADING_STYLE = "bold underline"
 QUOTE_MARK = "▌ "
 RULE = "─" * 24
 
-#: The style of each opaque run kind of :func:`wizard.markup.runs_of`.
+#: The style of each opaque run kind of :func:`wizard.text.markup.runs_of`.
 _KIND_STYLES = {markup.LABEL: LABEL_STYLE, markup.VALUE: VALUE_STYLE, markup.MISSING: MISSING_STYLE}
 
 

@@ -5,7 +5,7 @@ validation. Textual's ``Input`` and ``TextArea`` drop C0/C1 controls when they
 draw, but keep direction overrides (U+202E, U+2066 …) and zero-width
 characters, which then go to the terminal and can reorder or hide what is
 shown. These subclasses clean every insertion with
-:func:`wizard.safety.clean_text`, the same function the validators use, so
+:func:`wizard.text.safety.clean_text`, the same function the validators use, so
 what is on screen is what will be stored.
 
 A paste of several lines into a one-line ``Input`` keeps every line (joined
@@ -21,7 +21,7 @@ from textual import events
 from textual.widgets import Input, TextArea
 from textual.widgets.text_area import Edit, EditResult
 
-from wizard.safety import clean_text
+from wizard.text.safety import clean_text
 
 
 class CleanInput(Input):

@@ -7,7 +7,7 @@ the label, the help text, a live character count (text and textarea with
 
 Nothing here validates: the step screen calls
 :meth:`wizard.session.Session.validate_step` (which uses
-:func:`wizard.fields.validate`) and hands the messages back to the editors.
+:func:`wizard.answers.fields.validate`) and hands the messages back to the editors.
 """
 
 from __future__ import annotations
@@ -23,15 +23,15 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
-from wizard.fields import RawAnswer, format_hint
+from wizard.answers.fields import RawAnswer, format_hint
+from wizard.answers.validators import count_chars
 from wizard.flow.conditions import Answer
 from wizard.flow.model import Field, FieldType, Option
-from wizard.render import TextRenderer
+from wizard.text.render import TextRenderer
 from wizard.tui.choices import ChoiceList
 from wizard.tui.cleaninput import CleanInput, CleanTextArea
 from wizard.tui.suggest import SuggestLine
 from wizard.tui.text import Lookup, flow_text, plain
-from wizard.validators import count_chars
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def _input(ctx: FieldContext) -> Control:
         _initial_text(ctx),
         placeholder=placeholder_of(ctx),
         id=ctx.widget_id,
-        # answers are checked by wizard.fields, not by Textual's validators: without this, every
+        # answers are checked by wizard.answers.fields, not by Textual's validators: without this, every
         # Input restyles itself (-valid/-invalid) as soon as it is given its value, before mounting
         validate_on=(),
     )

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from wizard import export
 from wizard.checklist import Checklist
-from wizard.render import TextRenderer
-from wizard.safety import shown_path, visible
+from wizard.text.render import TextRenderer
+from wizard.text.safety import shown_path, visible
 
 FORMATS = {"markdown": ".md", "text": ".txt", "ics": ".ics"}  # ics: only for a checklist with deadlines
 

@@ -2,7 +2,7 @@
 
 Links come from step ``link:`` keys, Markdown links in step bodies and
 checklist items. All of them go through :func:`follow_link`, which asks
-:func:`wizard.safety.live_link` (the rule the exports and plain mode share):
+:func:`wizard.text.safety.live_link` (the rule the exports and plain mode share):
 
 - an ``https`` link to an official domain is opened only after the host has
   been shown and the user has agreed;
@@ -17,8 +17,8 @@ from typing import Any
 from rich.text import Text
 from textual.app import App
 
-from wizard.render import PLAIN, TextRenderer
-from wizard.safety import check_url, link_problem, live_link
+from wizard.text.render import PLAIN, TextRenderer
+from wizard.text.safety import check_url, link_problem, live_link
 from wizard.tui.text import plain
 
 

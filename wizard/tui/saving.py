@@ -1,4 +1,4 @@
-"""The app's side of :mod:`wizard.store`: opening the store, saving off the UI thread, erasing.
+"""The app's side of :mod:`wizard.store.disk`: opening the store, saving off the UI thread, erasing.
 
 A failure of the store never reaches the user as an exception: it becomes a
 :class:`SaveStatus` to show (or ``False`` for an erase). The app talks to any
@@ -35,7 +35,7 @@ class SaveResultLike(Protocol):
 
 
 class StoreLike(Protocol):
-    """What the app uses of :class:`wizard.store.Store`."""
+    """What the app uses of :class:`wizard.store.disk.Store`."""
 
     def startup(self) -> list[str]: ...
 
@@ -63,7 +63,7 @@ class SaveStatus:
 
 def open_store() -> tuple[StoreLike | None, str | None]:
     """The store, or ``(None, message)`` when its folder cannot be used."""
-    from wizard.store import Store
+    from wizard.store.disk import Store
 
     try:
         return Store(), None
@@ -110,7 +110,7 @@ def prepare(store: StoreLike, session: Session, session_id: str) -> SaveJob | Sa
 
 
 def _is_result(prepared: object) -> bool:
-    from wizard.store import SaveResult
+    from wizard.store.disk import SaveResult
 
     return isinstance(prepared, SaveResult)
 

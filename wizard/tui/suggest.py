@@ -3,11 +3,11 @@
 The 12315 site is in Simplified Chinese. When what the user typed or pasted in
 a field that goes on the site (``paste: true``, and every textarea) holds
 Traditional characters, the line under the field shows the Simplified form
-(:func:`wizard.script.to_simplified`, in the reader's script's direction) and
+(:func:`wizard.text.script.to_simplified`, in the reader's script's direction) and
 two buttons: 「使用简体」 replaces the field's text, 「保留原样」 keeps it and
 hides the offer. Text pasted from machine-converted pages with pinyin after
 characters (「聯(lián)網(wǎng)」) gets a clean-up offer first
-(:func:`wizard.script.strip_pinyin_annotations`). Nothing is ever replaced
+(:func:`wizard.text.script.strip_pinyin_annotations`). Nothing is ever replaced
 without the user's choice.
 
 The suggestion is computed after a short pause in typing, in a worker thread:
@@ -28,8 +28,8 @@ from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Button, Static
 
-from wizard.render import TextRenderer
-from wizard.script import SCRIPTS, simplified_doubts, strip_pinyin_annotations, to_simplified
+from wizard.text.render import TextRenderer
+from wizard.text.script import SCRIPTS, simplified_doubts, strip_pinyin_annotations, to_simplified
 from wizard.tui.text import plain
 
 PINYIN = "pinyin"

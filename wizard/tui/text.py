@@ -25,8 +25,8 @@ from rich.text import Text as RichText
 
 from wizard.flow.model import Literal, Ref, SiteLabel
 from wizard.flow.model import Text as FlowText
-from wizard.render import TextRenderer
-from wizard.safety import clean_text
+from wizard.text.render import TextRenderer
+from wizard.text.safety import clean_text
 
 LABEL_STYLE = "bold reverse"
 VALUE_STYLE = "bold"

@@ -35,7 +35,7 @@ from wizard.flow import yamlsafe
 from wizard.flow.loader import parse_flow
 from wizard.flow.model import Flow
 from wizard.flowchange import Before, migrate
-from wizard.safety import clean_text, shown_path, visible
+from wizard.text.safety import clean_text, shown_path, visible
 from wizard.tui.screens.base import WizardScreen
 
 if TYPE_CHECKING:

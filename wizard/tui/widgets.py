@@ -19,7 +19,7 @@ from wizard.tui.keys import shown_key
 from wizard.tui.text import HangingRows, flow_text
 
 if TYPE_CHECKING:
-    from wizard.render import TextRenderer
+    from wizard.text.render import TextRenderer
 
 DONE = "✓"
 CURRENT = "▸"

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, cast
 
 from textual.screen import Screen
 
-from wizard.render import TextRenderer
 from wizard.session import Session
+from wizard.text.render import TextRenderer
 
 if TYPE_CHECKING:
     from wizard.tui.app import WizardApp

@@ -20,7 +20,7 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.button import ButtonVariant
 from textual.widgets.option_list import Option
 
-from wizard.render import TextRenderer
+from wizard.text.render import TextRenderer
 
 
 def _ui(screen: Widget, s: str) -> str:

@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from wizard.checklist import Checklist
-from wizard.render import PLAIN, TextRenderer
+from wizard.text.render import PLAIN, TextRenderer
 from wizard.tui import exporting
 from wizard.tui.choices import ChoiceList
 

@@ -11,7 +11,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from wizard.render import TextRenderer
+from wizard.text.render import TextRenderer
 from wizard.tui.keys import BUILTIN_KEYS, CHECKLIST, GLOBAL, KEYS, REVIEW, STEP, written
 from wizard.tui.text import HangingRows
 from wizard.tui.widgets import KeyBar

@@ -13,11 +13,11 @@ from textual.css.query import QueryType
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from wizard.fields import MUST_CONFIRM, REQUIRED, RawAnswer, validate
+from wizard.answers.fields import MUST_CONFIRM, REQUIRED, RawAnswer, validate
 from wizard.flow.conditions import Answer
 from wizard.flow.model import Check, Note, Step, condition_fields
-from wizard.safety import check_url
 from wizard.session import REVIEW
+from wizard.text.safety import check_url
 from wizard.tui.body import render_body
 from wizard.tui.editors import FieldContext, FieldEditor, initial_raw
 from wizard.tui.keys import STEP, bindings, display_of

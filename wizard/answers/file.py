@@ -2,7 +2,7 @@
 
 Used by ``wizard checklist --answers``, the shipped examples and the path
 tests. Values are validated with the same per-type validators as the UI
-(:func:`wizard.fields.validate`); problems come back as diagnostics
+(:func:`wizard.answers.fields.validate`); problems come back as diagnostics
 ``FILE: field_id: message``.
 """
 
@@ -11,14 +11,14 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from wizard.answers.fields import RawAnswer, validate
 from wizard.errors import Diagnostic, Location, Severity, did_you_mean
-from wizard.fields import RawAnswer, validate
 from wizard.flow import yamlsafe
 from wizard.flow.conditions import Answer
 from wizard.flow.model import Flow
 from wizard.flow.record import field, record
 from wizard.flow.yamlsafe import Map, Scalar, Seq, YamlNode
-from wizard.safety import visible
+from wizard.text.safety import visible
 
 
 @record(frozen=False)

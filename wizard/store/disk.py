@@ -1,6 +1,6 @@
 """Saving and resuming sessions on disk: atomic, private, and hard to break.
 
-One JSON file per session (format in :mod:`wizard.store_format`), named by a
+One JSON file per session (format in :mod:`wizard.store.format`), named by a
 random session id only, in one folder:
 
 - the folder is ``$WIZARD_DATA_DIR``, else the platform's user data folder
@@ -70,9 +70,8 @@ from wizard.errors import WizardError
 from wizard.flow.model import Flow
 from wizard.flow.record import field, record
 from wizard.flowchange import Before, migrate
-from wizard.safety import shown_path
 from wizard.session import Session
-from wizard.store_format import (
+from wizard.store.format import (
     MAX_FILE_BYTES,
     SESSION_ID_RE,
     FormatProblem,
@@ -83,6 +82,7 @@ from wizard.store_format import (
     record_from_dict,
     session_to_dict,
 )
+from wizard.text.safety import shown_path
 
 __all__ = [
     "DEFAULT_MAX_AGE_DAYS",

@@ -8,7 +8,7 @@ business.
 
 Typed fields (money, number, phone, USCC, date) go through
 :func:`normalise_input`, which turns full-width ASCII into half-width. Free
-text keeps exactly what was typed (apart from :func:`wizard.safety.clean_text`).
+text keeps exactly what was typed (apart from :func:`wizard.text.safety.clean_text`).
 
 This module is part of the domain layer: it must not import Textual or Rich.
 """
@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from wizard.flow.model import TEXT_HARD_CAP  # longer input is cut to this, with a warning
 from wizard.flow.record import record
-from wizard.safety import clean_text
+from wizard.text.safety import clean_text
 
 __all__ = [
     "DEFAULT_MAX_MONEY",

@@ -4,7 +4,7 @@ Flows are written once in Simplified Chinese. This module owns:
 
 - the scripts a reader can choose (:data:`SCRIPTS`), their display names,
   and the choice from the locale (:func:`detect_script`);
-- :func:`renderer_for`, the :class:`~wizard.render.TextRenderer` of a
+- :func:`renderer_for`, the :class:`~wizard.text.render.TextRenderer` of a
   script. ``zh-Hans`` is the identity and loads no OpenCC at all (``opencc``
   is not even imported); the other scripts create their OpenCC converter on
   first use, once, under a lock, and cache every converted string, so that
@@ -16,7 +16,7 @@ Flows are written once in Simplified Chinese. This module owns:
 
 What is converted, and what is not, is decided by the renderer: flow
 literals and interface text are converted; site labels, option values and
-answers never are (see :mod:`wizard.render`).
+answers never are (see :mod:`wizard.text.render`).
 
 Creating a converter takes ~0.1 s and ~28 MiB: views call
 :func:`renderer_for` and :func:`to_simplified` off their interface thread.
@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 from wizard.errors import WizardError
-from wizard.render import PLAIN, TextRenderer
+from wizard.text.render import PLAIN, TextRenderer
 
 SCRIPTS = ("zh-Hans", "zh-Hant", "zh-TW", "zh-HK")
 DEFAULT_SCRIPT = "zh-Hans"
@@ -245,7 +245,7 @@ def loaded_converters() -> frozenset[str]:
 def renderer_for(script: str) -> TextRenderer:
     """The renderer for a script.
 
-    ``zh-Hans`` is :data:`wizard.render.PLAIN` and touches no OpenCC. The
+    ``zh-Hans`` is :data:`wizard.text.render.PLAIN` and touches no OpenCC. The
     others create their converter on the first call (slow: call it off the
     interface thread) and return the same renderer afterwards. Raises
     :class:`WizardError` for an unknown script or an unusable OpenCC.

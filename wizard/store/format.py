@@ -31,9 +31,9 @@ longer apply"), so that a later resume does not repeat the notice.
 reads it back into a :class:`SessionRecord`, refusing anything that is not
 exactly this shape (wrong ``format``, wrong types, duplicate keys, invalid
 UTF-8, ``NaN``) and sanitising every string with
-:func:`wizard.safety.clean_text`, because a save file may have been edited by
+:func:`wizard.text.safety.clean_text`, because a save file may have been edited by
 hand. Answers are *not* validated against a flow here: the store does that on
-restore with :func:`wizard.fields.validate`.
+restore with :func:`wizard.answers.fields.validate`.
 
 ``wizard checklist --answers`` may accept a save file through
 :func:`record_from_bytes` (see :func:`looks_like_session`).
@@ -47,13 +47,13 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from wizard.fields import MAX_ANSWER_CHARS
+from wizard.answers.fields import MAX_ANSWER_CHARS
 from wizard.flow.conditions import Answer
 from wizard.flow.model import Literal, SiteLabel
 from wizard.flow.record import field, record
 from wizard.flow.templates import TemplateSyntaxError, parse_text
-from wizard.safety import clean_text
 from wizard.session import CHECKLIST, REVIEW, Session
+from wizard.text.safety import clean_text
 
 __all__ = [
     "FORMAT",

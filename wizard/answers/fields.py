@@ -13,11 +13,11 @@ import re
 from datetime import date
 from functools import lru_cache
 
-from wizard import validators
+from wizard.answers import validators
 from wizard.flow.conditions import Answer
 from wizard.flow.model import Field, FieldType
 from wizard.flow.record import record
-from wizard.safety import clean_text
+from wizard.text.safety import clean_text
 
 REQUIRED = "此项必填"
 MUST_CONFIRM = "请勾选确认后再继续"

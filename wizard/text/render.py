@@ -50,10 +50,10 @@ class TextRenderer:
         text: Text | None,
         values: Callable[[str], str | None] | Mapping[str, str] | None = None,
     ) -> str:
-        """Like :meth:`text`, in the Markdown dialect of :mod:`wizard.markup`: the author's literals
+        """Like :meth:`text`, in the Markdown dialect of :mod:`wizard.text.markup`: the author's literals
         as written, site labels and answers escaped so that not one of their characters is read as
         Markdown (``**`` in an answer stays two asterisks, ``https://`` in it is no link)."""
-        from wizard.markup import escape
+        from wizard.text.markup import escape
 
         return self._join(text, values, escape)
 

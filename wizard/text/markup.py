@@ -15,7 +15,7 @@ each view draws those:
 
 An opaque run is never read as Markdown: an answer can add no emphasis, list
 or link. Whether a link may be *live* is not decided here but by
-:func:`wizard.safety.live_link`, the rule every view shares.
+:func:`wizard.text.safety.live_link`, the rule every view shares.
 
 Domain layer: no Textual, no Rich.
 """
@@ -29,8 +29,8 @@ from collections.abc import Callable, Iterator, Sequence
 from wizard.flow.model import Literal, Ref, SiteLabel
 from wizard.flow.model import Text as FlowText
 from wizard.flow.record import record
-from wizard.render import TextRenderer
-from wizard.safety import clean_text
+from wizard.text.render import TextRenderer
+from wizard.text.safety import clean_text
 
 #: The kind of a run holding the author's Markdown; any other kind is opaque text.
 MD = "md"
@@ -365,7 +365,7 @@ def spans_of(s: str) -> list[Span]:
 def link_words(span: Span, unofficial: Callable[[str], str]) -> str:
     """A link as plain words: 「text（url）」, or the address alone; an address that may not be
     live is passed to ``unofficial`` (which says so) instead of being shown as a link."""
-    from wizard.safety import live_link
+    from wizard.text.safety import live_link
 
     url = span.url or span.text
     if not live_link(url):
@@ -414,6 +414,6 @@ def escape(s: str) -> str:
     """``s`` written so that the dialect reads every character of it literally (backslash escapes).
 
     Used for the opaque parts (answers, site labels) of a text that is parsed as one string
-    (:meth:`wizard.render.TextRenderer.source`): ``plain_text(escape(s), …) == s``.
+    (:meth:`wizard.text.render.TextRenderer.source`): ``plain_text(escape(s), …) == s``.
     """
     return _SPECIAL.sub(lambda m: "\\" + m[0], s) if _SPECIAL.search(s) else s

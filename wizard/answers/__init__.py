@@ -1,0 +1,1 @@
+"""Answers: one validator per field type, the parsers behind them, and answers files."""

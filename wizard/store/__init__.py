@@ -1,0 +1,1 @@
+"""Saving and resuming sessions on disk, and the save-file format."""

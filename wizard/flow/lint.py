@@ -489,6 +489,8 @@ class _Linter:
                     f"{_path(f.marks, f'steps[{si}].fields[{fi}]')}.when",
                 )
         for i, check in enumerate(self.flow.checks):
+            if any(evaluate(check.when, answers, search.today) for answers in search.witness_answers):
+                continue  # a real path makes it apply: no search needed
             if search.never_true(check.when) is True:
                 self.warning(
                     *self.at(check.marks, "when", check.line, check.col),
@@ -544,6 +546,7 @@ class _Search:
         self.flow = flow
         self.today = date.today()
         self.budget = SEARCH_PER_FLOW
+        self.witness_answers: list[dict[str, Answer]] = []  # filled by witnessed()
         self.order: list[tuple[Step, Field]] = [(s, f) for s in flow.steps for f in s.fields]
         self.index: dict[str, int] = {f.id: i for i, (_, f) in enumerate(self.order)}  # built once: linear time
         self.mentions: dict[str, list[Compare]] = {}
@@ -584,8 +587,10 @@ class _Search:
         size, settle the common case of a long chain of conditions at once.
         """
         seen: set[tuple[str, str]] = set()
+        self.witness_answers.clear()
         for k in range(paths):
             eff: dict[str, Answer] = {}
+            self.witness_answers.append(eff)  # the answers of the whole path, for the checks
             for step in self.flow.steps:
                 if not evaluate(step.when, eff, self.today):
                     continue
@@ -630,6 +635,10 @@ class _Search:
         chosen = self._closure(deps)
         if chosen is None:
             return None
+        for _, f in chosen:
+            self.values(f)  # cached; marks the fields whose answers cannot all be tried
+        if any(f.id in self.truncated for _, f in chosen):
+            return None  # "never" could not be concluded, and "can be" changes no report: skip the search
         decided = [frozenset(f.id for _, f in chosen[:i]) for i in range(len(chosen) + 1)]
         conds = self._needed(conds)
         # At position i only a condition that reads the field decided last (chosen[i - 1]) can have

@@ -154,6 +154,11 @@ class _Saver:
                 self.ui("提示：输入不是终端，从头开始；上次的填写仍然保留（用 --resume 继续上次的填写）。")
             )
         elif saved is not None and resume != "fresh":
+            refused = store.claim(saved.session_id)
+            if refused is not None:  # open in another wizard: leave its file alone, start a new one
+                self.console.say(self.ui("注意：" + refused))
+                self.session_id = store.new_session_id()
+                return None
             if resume == "ask":
                 when = saved.updated.astimezone().strftime("%Y-%m-%d %H:%M")
                 self.console.say(

@@ -337,6 +337,12 @@ class FakeStore:
     def new_session_id(self) -> str:
         return "s-new"
 
+    def claim(self, session_id: str) -> str | None:
+        return None
+
+    def release(self, session_id: str) -> None:
+        pass
+
     def erase(self, session_id: str) -> bool:
         self.erased.append(session_id)
         return True

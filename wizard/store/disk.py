@@ -20,6 +20,9 @@ random session id only, in one folder:
   ``<name>.corrupt-<YYYYmmddTHHMMSS>`` and never overwritten; the user is
   told in one sentence. A file whose mode is looser than 0600 is tightened
   to 0600 (with a notice), not set aside: its content is still good.
+- one wizard per session: ``flock`` on ``.<id>.lock`` (0600), taken on resume or the
+  first save and held until erase, :meth:`Store.release` or the process ends; another
+  wizard's :meth:`Store.restore`/:meth:`Store.save` is refused with :data:`MSG_LOCKED`.
 - disk full or a read-only folder while saving: :class:`SaveResult` with
   ``ok=False`` and a message; the last good file is untouched, the temp file
   removed, and the caller retries on the next change.
@@ -62,6 +65,7 @@ import os
 import re
 import signal
 import stat
+import weakref
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -105,12 +109,17 @@ TEST_HOOK_ENV = "WIZARD_STORE_TEST_HOOK"
 SUFFIX = ".json"
 _SESSION_NAME = re.compile(r"([0-9a-f]{16})\.json\Z")
 _TEMP_NAME = re.compile(r"\.[0-9a-f]{16}\.[0-9a-f]{8}\.tmp\Z")
+_LOCK_NAME = re.compile(r"\.([0-9a-f]{16})\.lock\Z")
 _ASIDE_NAME = re.compile(r"(.+)\.corrupt-(\d{8}T\d{6})(?:-\d+)?\Z")
 
 _O_NOFOLLOW = os.O_NOFOLLOW
 _O_CLOEXEC = os.O_CLOEXEC
 _O_DIRECTORY = os.O_DIRECTORY
 
+LOCK_SUFFIX = ".lock"
+MSG_LOCKED = (
+    "这份填写记录正在另一个向导窗口中打开。为避免互相覆盖，这里不会修改它。请先关闭另一个窗口，或开始一份新的填写。"
+)
 MSG_DISK_FULL = "无法保存：磁盘已满。已填写的内容仍在本程序中，请腾出磁盘空间，程序会自动重试。"
 MSG_READ_ONLY = "无法保存：保存位置是只读的或没有写入权限。已填写的内容仍在本程序中，程序会自动重试。"
 MSG_OTHER = "无法保存：写入文件时出错（{code}）。已填写的内容仍在本程序中，程序会自动重试。"
@@ -299,6 +308,9 @@ class Store:
         self._notified: dict[str, frozenset[str]] = {}
         self._root_problem: str | None = None
         self._root_readable = False
+        #: Session id -> open descriptor of its ``.<id>.lock`` file, ``flock``-ed by this store.
+        self._locks: dict[str, int] = {}
+        weakref.finalize(self, _close_locks, self._locks)  # a store that is gone holds nothing
         self._prepare_root()
 
     # --- the folder --------------------------------------------------------------------
@@ -537,6 +549,60 @@ class Store:
         finally:
             os.close(fd)
 
+    # --- one wizard per session ---------------------------------------------------------------
+
+    def claim(self, session_id: str) -> str | None:
+        """Lock a session for this store (None), or :data:`MSG_LOCKED` if another wizard has it.
+
+        The lock is ``flock(LOCK_EX | LOCK_NB)`` on ``.<id>.lock`` (0600) in the folder, held
+        until :meth:`release`, :meth:`erase`, a claim of another session, or the process ends
+        (the kernel drops it on exit or crash). ``flock`` belongs to an open file description,
+        so two stores in one process exclude each other too. A folder where no lock file can be
+        made does not stop the wizard: saving reports its own error.
+        """
+        if not SESSION_ID_RE.match(session_id):
+            return None
+        if session_id in self._locks:
+            return None
+        try:
+            with self._dir() as dfd:
+                fd = os.open(
+                    f".{session_id}{LOCK_SUFFIX}",
+                    os.O_RDWR | os.O_CREAT | _O_NOFOLLOW | _O_CLOEXEC | os.O_NONBLOCK,
+                    0o600,
+                    dir_fd=dfd,
+                )
+        except OSError:
+            return None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return MSG_LOCKED
+        except OSError:
+            os.close(fd)
+            return None
+        with contextlib.suppress(OSError):
+            os.fchmod(fd, 0o600)
+        for other in builtins.list(self._locks):  # one session per store: switching lets go of the last
+            self.release(other)
+        self._locks[session_id] = fd
+        return None
+
+    def release(self, session_id: str) -> None:
+        """Let go of this store's lock on a session (if it holds one)."""
+        fd = self._locks.pop(session_id, None)
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+    def _drop_lock_file(self, dfd: int, session_id: str) -> None:
+        """Remove ``.<id>.lock`` unless another wizard holds it."""
+        held = self.claim(session_id) is None and session_id in self._locks
+        if held:
+            _unlink(dfd, f".{session_id}{LOCK_SUFFIX}")
+        self.release(session_id)
+
     # --- finding and restoring -------------------------------------------------------------
 
     def list(self) -> builtins.list[SavedSession]:
@@ -581,6 +647,9 @@ class Store:
         about the file itself.
         """
         notes: builtins.list[str] = []
+        refused = self.claim(saved.session_id)
+        if refused is not None:  # open in another wizard: never read into this one nor written
+            return Session(flow=flow, today=today), [refused]
         record = self.load(saved.session_id)
         notes.extend(self.pending_notices)
         self.pending_notices.clear()
@@ -646,7 +715,7 @@ class Store:
         """A random id (64 bits); it says nothing about the user."""
         while True:
             sid = _random_hex(8)
-            if not self.path_of(sid).exists():
+            if not self.path_of(sid).exists():  # locked by its first save (see :meth:`claim`)
                 return sid
 
     def save(self, session: Session, session_id: str) -> SaveResult:
@@ -664,6 +733,9 @@ class Store:
         """
         if not SESSION_ID_RE.match(session_id):
             return SaveResult(False, None, "无法保存：记录编号无效。")
+        refused = self.claim(session_id)
+        if refused is not None:
+            return SaveResult(False, None, refused)
         when = _now()
         created = self._created.setdefault(session_id, when)
         try:
@@ -684,6 +756,9 @@ class Store:
 
     def write(self, prepared: PreparedSave) -> SaveResult:
         """Write prepared bytes atomically (any thread; one write at a time). Never raises."""
+        refused = self.claim(prepared.name[: -len(SUFFIX)])
+        if refused is not None:
+            return SaveResult(False, None, refused)
         try:
             with self._dir() as dfd:
                 self._write_atomic(dfd, prepared.name, prepared.data)
@@ -734,6 +809,7 @@ class Store:
         try:
             with self._dir() as dfd:
                 done = _unlink(dfd, f"{session_id}{SUFFIX}")
+                self._drop_lock_file(dfd, session_id)
                 if done:
                     with contextlib.suppress(OSError):
                         os.fsync(dfd)
@@ -758,6 +834,8 @@ class Store:
                             count += 1
                     elif _TEMP_NAME.match(name):
                         self._remove_stale_temp(dfd, name)
+                    elif m := _LOCK_NAME.match(name):
+                        self._drop_lock_file(dfd, m.group(1))
                 with contextlib.suppress(OSError):
                     os.fsync(dfd)
         except OSError:
@@ -774,6 +852,13 @@ class Store:
 
 
 # --- helpers --------------------------------------------------------------------------------
+
+
+def _close_locks(locks: dict[str, int]) -> None:
+    for fd in locks.values():
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    locks.clear()
 
 
 def _reason(problem: FormatProblem | None) -> str:

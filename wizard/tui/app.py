@@ -203,6 +203,11 @@ class WizardApp(App[int]):
     def _restore(self, saved: Any) -> None:
         store = self.store
         assert store is not None
+        refused = store.claim(str(getattr(saved, "session_id", "")))
+        if refused is not None:  # open in another wizard: leave its file alone, start a new one
+            self.notify(str(refused), severity="warning", timeout=12, markup=False)
+            self._start_fresh()
+            return
         try:
             session, notes = store.restore(saved, self.flow, self.today)
         except Exception as exc:
@@ -392,7 +397,13 @@ class WizardApp(App[int]):
         if not self.save_status[1]:
             self._confirm_quit_unsaved()
             return
+        self._release_session()
         self.exit(self.exit_code, return_code=self.exit_code)
+
+    def _release_session(self) -> None:
+        """Let another wizard open this session once this one has saved and is leaving."""
+        if self.store is not None and self.session_id is not None:
+            self.store.release(self.session_id)
 
     def _confirm_quit_unsaved(self) -> None:
         """The save just failed (disk full, read-only folder): leaving now would lose the latest answers."""

@@ -53,6 +53,10 @@ class StoreLike(Protocol):
 
     def erase(self, session_id: str) -> bool: ...
 
+    def claim(self, session_id: str) -> str | None: ...  # None: this wizard holds the session
+
+    def release(self, session_id: str) -> None: ...
+
 
 @record
 class SaveStatus:

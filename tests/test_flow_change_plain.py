@@ -50,11 +50,13 @@ def test_plain_resume_keeps_a_multi_line_answer_of_a_field_that_became_text_and_
     sid = store.new_session_id()
     saved = Session(flow(tmp_path, "1", "textarea"), answers={"detail": "第一行\n第二行"}, today=TODAY)
     assert store.save(saved, sid).ok
+    store.release(sid)  # as when the first wizard has quit
     new = flow(tmp_path, "2", "text")
     out = io.StringIO()
     run_plain(new, Path(new.path), script="zh-Hans", resume="resume", stdin=io.BytesIO(b""), stdout=out, today=TODAY)
     shown = out.getvalue()
     assert "事情经过" in shown and "原样保留" in shown, shown
-    [again] = Store().list()
-    restored, _ = Store().restore(again, new, TODAY)
+    reader = Store()
+    [again] = reader.list()
+    restored, _ = reader.restore(again, new, TODAY)
     assert restored.answers["detail"] == "第一行\n第二行"

@@ -50,6 +50,7 @@ class Plan:
     startup: int
     validate: int
     scale: tuple[tuple[int, int, int], ...]  # (steps, runs, warm-up runs)
+    plain: tuple[int, int, int]  # plain mode: (steps of the long flows, fields on one step, runs)
     step_procs: int
     step_presses: int
     type_procs: int
@@ -63,6 +64,7 @@ FULL = Plan(
     startup=8,
     validate=15,
     scale=((100, 9, 1), (1_000, 5, 1), (10_000, 3, 1)),
+    plain=(5_500, 1_000, 3),
     step_procs=3,
     step_presses=8,
     type_procs=3,
@@ -75,6 +77,7 @@ QUICK = Plan(
     startup=1,
     validate=1,
     scale=((10, 1, 0), (100, 1, 0)),
+    plain=(100, 50, 1),
     step_procs=1,
     step_presses=2,
     type_procs=1,
@@ -184,6 +187,24 @@ def bench_scale(ctx: Context) -> list[Row]:
     return rows
 
 
+def bench_plain(ctx: Context) -> list[Row]:
+    """Issue 14, item 11: ``wizard run --plain`` through a long flow, fed from a file, in process;
+    the baseline is validating the same file in the same process (see benchmarks/plainrun.py)."""
+    steps, fields, runs = ctx.plan.plain
+    rows: list[Row] = []
+    for shape, size, what, budget in (
+        ("generated", steps, f"{steps:,} generated steps", 3.0),
+        ("chain", steps, f"{steps:,} chained steps", 3.0),
+        ("wide", fields, f"{fields:,} fields on one step", 4.0),
+    ):
+        argv = [PY, str(ROOT / "benchmarks" / "plainrun.py"), shape, str(size), str(runs), str(ctx.plan.warmup)]
+        result = _json_child(argv, ctx)
+        row = fill(Row(f"plain mode through {what}", "ms", budget), result["subject"], result["baseline"])  # type: ignore[arg-type]
+        row.note = "load + every question + checklist, answers from a file; baseline: validate the same file"
+        rows.append(row)
+    return rows
+
+
 def bench_step(ctx: Context) -> list[Row]:
     row = Row("step change: Next → next step painted", "ms", 1.5)
     flow, answers = ctx.need(ctx.flow), ctx.need(ctx.answers)
@@ -284,6 +305,7 @@ BENCHMARKS: dict[str, tuple[Callable[[Context], list[Row]], tuple[Row, ...]]] = 
     ),
     "validate": (bench_validate, (Row("wizard validate (whole process)", "ms", 1.5),)),
     "scale": (bench_scale, (Row("validate generated flows", "ms", 1.5),)),
+    "plain": (bench_plain, (Row("plain mode through long flows", "ms", 3.0),)),
     "step": (bench_step, (Row("step change: Next → next step painted", "ms", 1.5),)),
     "type": (bench_type, (Row("typing in the complaint text area", "ms", 1.3),)),
     "script": (bench_script, (Row("switch to zh-TW (first time)", "ms", 1.5),)),

@@ -28,6 +28,9 @@ FIGURES = (
     "validate 100 chained conditions",
     "validate 100 fields on one step",
     "growth: 100 / 10 steps",
+    "plain mode through 100 generated steps",
+    "plain mode through 100 chained steps",
+    "plain mode through 50 fields on one step",
     "step change: Next → next step painted",
     "typing in the complaint text area",
     "switch to zh-TW (first time)",
@@ -71,7 +74,9 @@ def test_quick_run_measures_every_figure(
     for row in rows:
         assert not row["error"], row
         figure = str(row["figure"])
-        must_measure = app_is_built() or figure in always or figure.startswith(("validate generated", "growth"))
+        must_measure = (
+            app_is_built() or figure in always or figure.startswith(("validate generated", "growth", "plain mode"))
+        )
         if not must_measure and row["status"] == "n/a":
             assert str(row["note"]).startswith("n/a (not built yet: "), row
             continue

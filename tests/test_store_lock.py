@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -135,3 +136,46 @@ def test_plain_mode_tells_the_user_and_leaves_the_other_file_alone(
     assert store.path_of(sid).read_bytes() == data
     others = [p for p in store.root.glob("*.json") if p.name != f"{sid}.json"]
     assert len(others) == 1  # what was typed went into a new session
+
+
+def test_a_session_open_elsewhere_is_not_erased(
+    holder: tuple[Store, str, bytes, subprocess.Popen[str]], flow: Flow
+) -> None:
+    store, sid, data, _ = holder
+    assert store.erase(sid) is False
+    other = store.new_session_id()
+    assert store.save(Session(flow=flow, today=TODAY), other).ok
+    assert store.erase_all() == 1  # the other one only
+    assert store.kept_open == [sid]
+    assert store.path_of(sid).read_bytes() == data
+    assert not store.path_of(other).exists()
+
+
+def test_wizard_sessions_erase_refuses_a_session_open_elsewhere(
+    holder: tuple[Store, str, bytes, subprocess.Popen[str]],
+) -> None:
+    store, sid, data, proc = holder
+
+    def sessions(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "wizard", "sessions", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=60,
+            env={**os.environ, "WIZARD_DATA_DIR": str(store.root), "PYTHONIOENCODING": "utf-8"},
+        )
+
+    one = sessions("--erase", sid)
+    assert one.returncode == 1
+    assert "正在另一个向导窗口中打开，没有删除" in one.stderr
+    every = sessions("--erase-all")
+    assert every.returncode == 1
+    assert "另有 1 份正在另一个向导窗口中打开，没有删除" in every.stdout
+    assert store.path_of(sid).read_bytes() == data
+    assert proc.stdin is not None
+    proc.stdin.close()
+    proc.wait()
+    assert sessions("--erase", sid).returncode == 0
+    assert not store.path_of(sid).exists()

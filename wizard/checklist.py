@@ -7,6 +7,7 @@ rendered in the reader's script, user values as typed). Exporters
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from wizard import deadlines as calendar
@@ -164,7 +165,7 @@ _UNIT_WORDS = {
 
 
 def deadline_dates(
-    session: Session, renderer: TextRenderer = PLAIN, eff: dict[str, Answer] | None = None
+    session: Session, renderer: TextRenderer = PLAIN, eff: Mapping[str, Answer] | None = None
 ) -> tuple[DeadlineDate, ...]:
     """The flow's deadlines that apply (``when`` holds, the date counted from is known), in flow order."""
     flow = session.flow

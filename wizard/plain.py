@@ -19,7 +19,12 @@ no knowledge of the terminal's width.
   optional field. Multi-line answers end with an empty line.
 - A stop check after a step is explained; the user goes back with ``<`` or
   quits with ``q``. Warn checks are shown once, after their step.
-- Every answer and every step is saved through :mod:`wizard.store.disk`.
+- Every answer and every step is saved through :mod:`wizard.store.disk`
+  before the wizard waits for the next line. While more input is already
+  there (a pipe or a file fed in, a paste of several lines) saves are put
+  off, at most :data:`SAVE_INTERVAL` seconds, and made at the end: a long
+  flow fed from a file is not written out again after every answer
+  (issue 14, item 11), and a person typing loses nothing.
   ``resume='ask'`` asks 「继续上次的填写？[Y/n]」 when standard input is a
   terminal; when it is a pipe the run starts afresh (the saved session is
   kept; pass ``--resume`` to continue it), so that piping the same answers
@@ -38,7 +43,9 @@ from __future__ import annotations
 
 import os
 import re
+import select
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -65,6 +72,8 @@ QUIT = frozenset({"q", "Q", "退出"})
 YES = frozenset({"", "y", "yes", "是", "继续", "好", "对"})
 NO = frozenset({"n", "no", "否", "不", "不要"})
 PROMPT = "> "
+#: The longest a save is put off while input is already waiting (seconds).
+SAVE_INTERVAL = 1.0
 
 # escape sequences typed or pasted into the input (arrow keys, bracketed paste, OSC titles)
 _ESCAPES = re.compile(
@@ -110,6 +119,21 @@ class Console:
     stdin: BinaryIO
     stdout: TextIO
     echo: bool = False  # repeat piped input after the prompt, so that a transcript reads well
+    #: called before waiting for a line that is not there yet (a put-off save is made then)
+    before_wait: Callable[[], None] | None = None
+
+    def input_waiting(self) -> bool:
+        """True when a line (or the end of input) can be read without waiting.
+
+        Asks the operating system about the descriptor; a stream without one, or bytes already
+        in Python's buffer only, count as not waiting (so the caller saves: the safe side).
+        """
+        try:
+            fd = self.stdin.fileno()
+            ready, _, _ = select.select([fd], [], [], 0)
+        except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation is an OSError
+            return False
+        return bool(ready)
 
     def say(self, text: str = "") -> None:
         self.stdout.write(clean_text(text) + "\n")
@@ -118,6 +142,8 @@ class Console:
     def ask(self, prompt: str = PROMPT) -> str:
         self.stdout.write(prompt)
         self.stdout.flush()
+        if self.before_wait is not None and not self.input_waiting():
+            self.before_wait()
         raw = self.stdin.readline()
         if not raw:
             self.stdout.write("\n")
@@ -133,12 +159,17 @@ class Console:
 class _Saver:
     """Autosave through :mod:`wizard.store.disk`; tells the user once when saving fails or recovers."""
 
-    def __init__(self, console: Console, ui: Callable[[str], str]) -> None:
+    def __init__(self, console: Console, ui: Callable[[str], str], clock: Callable[[], float] = time.monotonic) -> None:
         self.console = console
         self.ui = ui
         self.store: Store | None = None
         self.session_id = ""
         self.failed = False
+        self.clock = clock
+        self.pending: Session | None = None  # a save put off while input is waiting
+        self.last = clock()
+        self.writes = 0  # saves written (for tests)
+        console.before_wait = self.flush
 
     def start(self, flow: Flow, today: date, resume: str, interactive: bool) -> Session | None:
         """The restored session, or None to start afresh."""
@@ -181,9 +212,31 @@ class _Saver:
         self.session_id = store.new_session_id()
         return None
 
-    def save(self, session: Session) -> None:
+    def save(self, session: Session, *, now: bool = False) -> None:
+        """Save, or put the save off while the next line is already waiting (see the module notes)."""
         if self.store is None or not self.session_id:
             return
+        if not now and self.clock() - self.last < SAVE_INTERVAL and self.console.input_waiting():
+            self.pending = session
+            return
+        self.write(session)
+
+    def close(self) -> None:
+        """The run is over: let go of the session's lock (a later wizard in this process may open it)."""
+        self.console.before_wait = None
+        if self.store is not None and self.session_id:
+            self.store.release(self.session_id)
+
+    def flush(self) -> None:
+        """Make a put-off save now."""
+        if self.pending is not None:
+            self.write(self.pending)
+
+    def write(self, session: Session) -> None:
+        assert self.store is not None
+        self.pending = None
+        self.last = self.clock()
+        self.writes += 1
         result = self.store.save(session, self.session_id)
         if not result.ok and not self.failed:
             self.console.say(self.ui("注意：" + (result.message or "无法保存进度。")))
@@ -271,8 +324,8 @@ class PlainRun:
         isatty: Callable[[], bool] | None = getattr(self.console.stdin, "isatty", None)
         return bool(isatty and isatty())
 
-    def save(self) -> None:
-        self.saver.save(self.session)
+    def save(self, *, now: bool = False) -> None:
+        self.saver.save(self.session, now=now)
 
     def flush_for_exit(self) -> None:
         """SIGHUP / SIGTERM (see :mod:`wizard.shutdown`): save now, a multi-line answer being typed
@@ -280,7 +333,7 @@ class PlainRun:
         if not hasattr(self, "session"):
             return
         self.keep_typing()
-        self.save()
+        self.save(now=True)
 
     def keep_typing(self) -> None:
         """A multi-line answer cut short: its lines so far become the field's draft (not saved here)."""
@@ -312,18 +365,22 @@ class PlainRun:
     def step(self, step: Step) -> None:
         """Ask the step's fields, then check it; moves the session to the next position."""
         self.announce(step)
-        asked: set[str] = set()
-        while True:
+        # A condition reads only answers given before it (the linter sees to it), so an answer
+        # never shows or hides a field before it: the fields are asked in one pass, each numbered
+        # among those shown, without listing the step again after every answer.
+        conditional = [f for f in step.fields if f.when is not None]
+        always = len(step.fields) - len(conditional)
+        number = 0
+        for f in step.fields:
             self.new_notes(step)
-            pending = [f for f in self.session.visible_fields(step) if f.id not in asked]
-            if not pending:
-                break
-            f = pending[0]
-            visible = self.session.visible_fields(step)
-            if self.ask_field(step, f, visible.index(f) + 1, len(visible)) == "back":
+            if not self.session.field_shown(f):
+                continue
+            number += 1
+            count = always + sum(1 for g in conditional if self.session.field_shown(g))
+            if self.ask_field(step, f, number, count) == "back":
                 self.go_back(step)
                 return
-            asked.add(f.id)
+        self.new_notes(step)
         result = self.session.validate_step(step, {})
         while not result.ok:
             for fid, message in result.errors.items():
@@ -479,20 +536,18 @@ class PlainRun:
         if not raw and current is None and not f.required:
             return None  # an optional field left empty
         value: RawAnswer = self.choice(f, raw) if raw else current
-        result = self.session.validate_step(step, {f.id: value})
-        error = result.errors.get(f.id)
-        if error is not None:
+        verdict = self.session.validate_field(f, value)
+        if verdict.error is not None:
             if raw:
                 self.session.drafts[f.id] = raw
                 self.save()
-            return error
+            return verdict.error
         if raw:
             self.session.drafts.pop(f.id, None)
-            self.session.set_answer(f.id, result.values.get(f.id))
+            self.session.set_answer(f.id, verdict.value)
             self.save()
-            warning = result.warnings.get(f.id)
-            if warning:
-                self.say(self.ui("注意：") + warning)
+            if verdict.warning:
+                self.say(self.ui("注意：") + verdict.warning)
         return None
 
     def choice(self, f: Field, raw: str) -> str | list[str]:
@@ -578,7 +633,7 @@ class PlainRun:
 
     def finish(self) -> int:
         self.session.go(CHECKLIST)
-        self.save()
+        self.save(now=True)
         checklist = build(self.session, self.renderer)
         text = to_text(
             checklist, ticked=self.session.ticked, script=self.script, generated=self.today, renderer=self.renderer
@@ -630,6 +685,7 @@ def run_plain(
         return 130
     finally:
         shutdown.on_signal(None)
+        run.saver.close()
 
 
 def _leave(console: Console, code: int, *, saved: bool) -> None:
@@ -648,7 +704,7 @@ def _leave(console: Console, code: int, *, saved: bool) -> None:
 
 def _stopped(run: PlainRun, why: str) -> int:
     if hasattr(run, "session"):
-        run.save()
+        run.save(now=True)
     try:  # the input ended because the terminal was closed: nobody to tell
         if run.saver.saved and hasattr(run, "session"):
             run.say(run.ui(why + "进度已保存，下次运行 wizard run --plain 可以继续（--resume）。"))

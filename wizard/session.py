@@ -21,6 +21,7 @@ from wizard.flow.model import CHOICE_TYPES, Check, CheckLevel, Compose, Field, F
 from wizard.flow.model import Text as FlowText
 from wizard.flow.record import field, record
 from wizard.flow.templates import MISSING, render
+from wizard.shown import Overlay, Shown, TrackedAnswers
 from wizard.text.render import PLAIN, TextRenderer
 
 REVIEW = "__review__"
@@ -55,51 +56,51 @@ class Session:
     script: str = "zh-Hans"
     ticked: set[str] = field(default_factory=set)  # checklist item keys the user ticked
     drafts: dict[str, str] = field(default_factory=dict)  # raw text typed per field id, kept even when invalid
+    #: what applies, kept up to date as answers change (:mod:`wizard.shown`); made on first use
+    shown_cache: Shown | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if not isinstance(self.answers, TrackedAnswers):
+            self.answers = TrackedAnswers(self.answers)
         if not self.position or (self.position not in (REVIEW, CHECKLIST) and self.flow.step(self.position) is None):
             first = self.visible_steps()
             self.position = first[0].id if first else REVIEW
 
     # --- what applies ------------------------------------------------------------
 
-    def effective(self) -> dict[str, Answer]:
-        """The answers that count: those of fields shown on the user's path."""
-        eff: dict[str, Answer] = {}
-        for step in self.flow.steps:
-            if not evaluate(step.when, eff, self.today):
-                continue
-            for f in step.fields:
-                if f.id in self.answers and evaluate(f.when, eff, self.today):
-                    value = self.answers[f.id]
-                    if f.type.value == "select" and isinstance(value, str) and not self._option_shown(f, value, eff):
-                        continue
-                    eff[f.id] = value
-        return eff
+    def shown(self) -> Shown:
+        """What applies now: made again when the flow, the day or the answers dict was replaced."""
+        answers = self.answers
+        if not isinstance(answers, TrackedAnswers):  # replaced by a plain dict
+            answers = self.answers = TrackedAnswers(answers)
+        cache = self.shown_cache
+        if cache is None or cache.flow is not self.flow or cache.today != self.today or cache.answers is not answers:
+            cache = self.shown_cache = Shown(self.flow, answers, self.today)
+        else:
+            cache.refresh()
+        return cache
 
-    def _option_shown(self, f: Field, value: str, eff: Mapping[str, Answer]) -> bool:
-        opt = f.option(value)
-        return opt is not None and evaluate(opt.when, eff, self.today)
+    def effective(self) -> Mapping[str, Answer]:
+        """The answers that count: those of fields shown on the user's path (read-only)."""
+        return self.shown().effective
 
     def visible_steps(self) -> list[Step]:
-        eff = self.effective()
-        return [s for s in self.flow.steps if evaluate(s.when, eff, self.today)]
+        return list(self.shown().visible_steps())
 
-    def scope(self, pending: Mapping[str, Answer | None] | None = None) -> dict[str, Answer]:
+    def scope(self, pending: Mapping[str, Answer | None] | None = None) -> Mapping[str, Answer]:
         """The answers conditions read on a step being filled in: the effective answers, with what
         is on the page now in place of them (``None``: the field is empty on the page)."""
         eff = self.effective()
-        for k, v in (pending or {}).items():
-            if v is None:
-                eff.pop(k, None)
-            else:
-                eff[k] = v
-        return eff
+        return Overlay(eff, pending) if pending else eff
 
     def visible_fields(self, step: Step, pending: Mapping[str, Answer | None] | None = None) -> list[Field]:
         """The step's fields that apply, given the answers (and what is being typed now)."""
         scope = self.scope(pending)
-        return [f for f in step.fields if evaluate(f.when, scope, self.today)]
+        return [f for f in step.fields if f.when is None or evaluate(f.when, scope, self.today)]
+
+    def field_shown(self, f: Field, pending: Mapping[str, Answer | None] | None = None) -> bool:
+        """One field of a step that applies: shown, given the answers (and what is typed now)?"""
+        return f.when is None or evaluate(f.when, self.scope(pending), self.today)
 
     def visible_options(self, f: Field, pending: Mapping[str, Answer | None] | None = None) -> list[Option]:
         scope = self.scope(pending)
@@ -119,12 +120,10 @@ class Session:
 
     def progress(self, step_id: str | None = None) -> tuple[int, int]:
         """(1-based position, number of steps that apply)."""
-        steps = self.visible_steps()
-        sid = step_id or self.position
-        for i, s in enumerate(steps):
-            if s.id == sid:
-                return i + 1, len(steps)
-        return len(steps), len(steps)
+        shown = self.shown()
+        total = shown.count()
+        at = shown.position(step_id or self.position)
+        return (total, total) if at is None else (at + 1, total)
 
     def next_id(self, step_id: str | None = None) -> str:
         """The step after ``step_id`` that applies, or :data:`REVIEW`."""
@@ -132,24 +131,23 @@ class Session:
         if sid in (REVIEW, CHECKLIST):
             return CHECKLIST
         start = self.flow.step_index(sid)
-        eff = self.effective()
-        for s in self.flow.steps[start + 1 :]:
-            if evaluate(s.when, eff, self.today):
-                return s.id
+        shown = self.shown()
+        for i in range(start + 1, len(self.flow.steps)):
+            if shown.step_applies(i):
+                return self.flow.steps[i].id
         return REVIEW
 
     def previous_id(self, step_id: str | None = None) -> str | None:
         sid = step_id or self.position
-        steps = self.visible_steps()
+        shown = self.shown()
         if sid == CHECKLIST:
             return REVIEW
         if sid == REVIEW:
+            steps = shown.visible_steps()
             return steps[-1].id if steps else None
-        start = self.flow.step_index(sid)
-        eff = self.effective()
-        for s in reversed(self.flow.steps[:start]):
-            if evaluate(s.when, eff, self.today):
-                return s.id
+        for i in range(self.flow.step_index(sid) - 1, -1, -1):
+            if shown.step_applies(i):
+                return self.flow.steps[i].id
         return None
 
     def back_from(self, position: str | None = None, *, asks_only: bool = False) -> str | None:
@@ -205,19 +203,11 @@ class Session:
         errors: dict[str, str] = {}
         warnings: dict[str, str] = {}
         pending: dict[str, Answer | None] = {}
-        eff = self.effective()
+        scope = Overlay(self.effective(), pending)  # reads ``pending`` as it grows
         for f in step.fields:
-            scope = {**eff, **{k: v for k, v in pending.items() if v is not None}}
-            for k, v in pending.items():
-                if v is None:
-                    scope.pop(k, None)
             if not evaluate(f.when, scope, self.today):
                 continue
-            verdict: Verdict = validate(f, raw.get(f.id, self.answers.get(f.id)), self.today)
-            if verdict.value is not None and isinstance(verdict.value, str) and f.options:
-                opt = f.option(verdict.value)
-                if opt is not None and not evaluate(opt.when, scope, self.today):
-                    verdict = Verdict(None, "这个选项不适用于您之前的回答，请重新选择")
+            verdict = self._verdict(f, raw.get(f.id, self.answers.get(f.id)), scope)
             pending[f.id] = verdict.value
             values[f.id] = verdict.value
             if verdict.error:
@@ -225,6 +215,19 @@ class Session:
             if verdict.warning:
                 warnings[f.id] = verdict.warning
         return StepResult(values, errors, warnings)
+
+    def validate_field(self, f: Field, raw: RawAnswer) -> Verdict:
+        """One field checked as :meth:`validate_step` checks it, the answers given so far around it:
+        for a view that asks one field at a time (the step is validated whole when it is done)."""
+        return self._verdict(f, raw, self.effective())
+
+    def _verdict(self, f: Field, raw: RawAnswer, scope: Mapping[str, Answer]) -> Verdict:
+        verdict: Verdict = validate(f, raw, self.today)
+        if verdict.value is not None and isinstance(verdict.value, str) and f.options:
+            opt = f.option(verdict.value)
+            if opt is not None and not evaluate(opt.when, scope, self.today):
+                return Verdict(None, "这个选项不适用于您之前的回答，请重新选择")
+        return verdict
 
     def commit_step(self, result: StepResult) -> None:
         """Store a step's validated answers; what was typed for them is no longer a draft."""
@@ -248,15 +251,11 @@ class Session:
 
     def fired_checks(self, upto_step: str | None = None) -> list[Check]:
         """Checks whose condition holds, evaluated after their step (or all, at the end)."""
-        eff = self.effective()
-        limit = (
-            len(self.flow.steps) if upto_step in (None, REVIEW, CHECKLIST) else self.flow.step_index(upto_step or "")
-        )
-        out = []
-        for check in self.flow.checks:
-            if self.flow.step_index(check.step) <= limit and evaluate(check.when, eff, self.today):
-                out.append(check)
-        return out
+        holding = self.shown().holding_checks()
+        if upto_step in (None, REVIEW, CHECKLIST):
+            return holding
+        limit = self.flow.step_index(upto_step or "")
+        return [check for check in holding if self.flow.step_index(check.step) <= limit]
 
     def blocking_checks(self, upto_step: str | None = None) -> list[Check]:
         return [c for c in self.fired_checks(upto_step) if c.level is CheckLevel.STOP]

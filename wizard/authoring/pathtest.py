@@ -23,6 +23,7 @@ the session's and the validators' job.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,7 +130,7 @@ def steps_diff(expected: list[str], actual: list[str]) -> list[str]:
     return lines
 
 
-def _render_fragment(fragment: Fragment, session: Session, eff: dict[str, Answer]) -> tuple[str | None, str]:
+def _render_fragment(fragment: Fragment, session: Session, eff: Mapping[str, Answer]) -> tuple[str | None, str]:
     """A fragment with its ``{field_id}`` references filled in as the checklist shows them."""
     try:
         text = parse_text(fragment.text, fragment.line, fragment.col)

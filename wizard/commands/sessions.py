@@ -89,6 +89,10 @@ def main(args: argparse.Namespace) -> int:
         print(notice)
     if args.erase_all:
         count = store.erase_all()
+        if store.kept_open:
+            print(f"已删除 {count} 份填写记录。")
+            print(f"另有 {len(store.kept_open)} 份正在另一个向导窗口中打开，没有删除；请先关闭那个窗口再删除。")
+            return 1
         if count:
             print(f"已删除全部 {count} 份填写记录。")
         else:
@@ -108,6 +112,12 @@ def main(args: argparse.Namespace) -> int:
             print(f"编号「{wanted}」对应多份填写记录（{ids}），请写出完整编号。", file=sys.stderr)
             return 1
         target = matches[0]
+        if store.open_elsewhere(target.session_id):
+            print(
+                f"填写记录 {target.session_id} 正在另一个向导窗口中打开，没有删除；请先关闭那个窗口再删除。",
+                file=sys.stderr,
+            )
+            return 1
         if not store.erase(target.session_id):
             print(f"无法删除填写记录 {target.session_id}（文件无法删除，请检查保存位置的权限）。", file=sys.stderr)
             return 1

@@ -310,6 +310,7 @@ class Store:
         self._root_readable = False
         #: Session id -> open descriptor of its ``.<id>.lock`` file, ``flock``-ed by this store.
         self._locks: dict[str, int] = {}
+        self.kept_open: builtins.list[str] = []  # sessions the last erase_all left (open elsewhere)
         weakref.finalize(self, _close_locks, self._locks)  # a store that is gone holds nothing
         self._prepare_root()
 
@@ -800,8 +801,9 @@ class Store:
         _checkpoint("after-dirsync")
 
     def erase(self, session_id: str) -> bool:
-        """Delete one session file. True if it was there."""
-        if not SESSION_ID_RE.match(session_id):
+        """Delete one session file. True if it was there; False too when it is open in another
+        wizard (:meth:`open_elsewhere`): that wizard would only write it again."""
+        if not SESSION_ID_RE.match(session_id) or self.open_elsewhere(session_id):
             return False
         self._created.pop(session_id, None)
         self._labels.pop(session_id, None)
@@ -817,21 +819,31 @@ class Store:
         except OSError:
             return False
 
+    def open_elsewhere(self, session_id: str) -> bool:
+        """True when another wizard holds the session (its lock); this store then holds it."""
+        return self.claim(session_id) is not None
+
     def erase_all(self) -> int:
         """Delete every session file, every set-aside file and every abandoned temp file.
 
-        Returns how many sessions and set-aside files were deleted.
+        Returns how many sessions and set-aside files were deleted. A session open in another
+        wizard is left alone; their ids are in :attr:`kept_open` afterwards.
         """
         count = 0
+        self.kept_open = []
         self._created.clear()
         self._labels.clear()
         self._notified.clear()
         try:
             with self._dir() as dfd:
                 for name in self._names(dfd):
-                    if _SESSION_NAME.match(name) or _ASIDE_NAME.match(name):
+                    if _SESSION_NAME.match(name) and self.open_elsewhere(name[: -len(SUFFIX)]):
+                        self.kept_open.append(name[: -len(SUFFIX)])
+                    elif _SESSION_NAME.match(name) or _ASIDE_NAME.match(name):
                         if _unlink(dfd, name):
                             count += 1
+                        if _SESSION_NAME.match(name):
+                            self._drop_lock_file(dfd, name[: -len(SUFFIX)])  # made by open_elsewhere
                     elif _TEMP_NAME.match(name):
                         self._remove_stale_temp(dfd, name)
                     elif m := _LOCK_NAME.match(name):

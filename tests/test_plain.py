@@ -271,7 +271,7 @@ def test_review_can_change_a_step_and_return(flow: Flow) -> None:
     lines = [*FULL_INPUT[:-1], "3", "", "", "", "", "", "", ""]
     code, out = plain(flow, lines)
     assert code == 0, out[-1500:]
-    assert out.count("检查您的回答：") == 2
+    assert out.count("检查您的答案：") == 2
 
 
 def test_piped_run_with_a_saved_session_starts_afresh_and_says_so(flow: Flow) -> None:
@@ -359,7 +359,7 @@ def test_a_tip_that_depends_on_an_answer_of_the_same_step_is_read_out(tmp_path: 
 def test_back_from_the_review_passes_over_a_step_that_asks_nothing(tmp_path: Path) -> None:
     outro = "  - id: outro\n    title: 最后的说明\n    body: 就这些。\n"
     text = _run_note_flow(tmp_path, outro, "1\n某某公司\n<\n\n\n\n")
-    after_back = text[text.index("检查您的回答") :]
+    after_back = text[text.index("检查您的答案") :]
     # `<` on the review goes to the last step that asks something, not to the closing note
     assert "第 2 / 3 步：找到商家了吗" in after_back
 
@@ -422,7 +422,7 @@ def test_the_review_and_the_hints_are_the_full_screen_ones(tmp_path: Path) -> No
     )
     text = out.getvalue()
     assert code == 0, text[-2000:]
-    review = text[text.index("检查您的回答") :]
+    review = text[text.index("检查您的答案") :]
     assert "购买渠道：网上购买" in review  # the option's label, not its value 网购
     assert "我确认属实：已确认" in review
     for f in flow.steps[0].fields[1:5]:

@@ -57,7 +57,7 @@ from wizard.answers.fields import RawAnswer, format_hint, format_limits
 from wizard.checklist import build
 from wizard.export import NOT_OFFICIAL, link_line, to_text
 from wizard.flow.model import Field, FieldType, Flow, Option, Step, Text
-from wizard.session import CHECKLIST, REVIEW, TIP, Session
+from wizard.session import CHECKLIST, REVIEW, REVIEW_TITLE, TIP, Session
 from wizard.text import markup
 from wizard.text.render import TextRenderer
 from wizard.text.safety import clean_text
@@ -593,7 +593,7 @@ class PlainRun:
         """Show every answer; True when the user confirms (Enter)."""
         steps = self.session.visible_steps()
         self.say()
-        self.say(self.ui("检查您的回答："))
+        self.say(self.ui(REVIEW_TITLE + "："))
         for n, s in enumerate(steps, 1):
             self.say(f"{n}. {self.text(s.title)}")
             for f in self.session.visible_fields(s):

@@ -25,6 +25,7 @@ from wizard.shown import Overlay, Shown, TrackedAnswers
 from wizard.text.render import PLAIN, TextRenderer
 
 REVIEW = "__review__"
+REVIEW_TITLE = "检查您的答案"  # the review page's title, in every view and in the sessions list
 CHECKLIST = "__checklist__"
 TIP = "tip"
 WARNING = "warning"

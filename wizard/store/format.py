@@ -52,7 +52,7 @@ from wizard.flow.conditions import Answer
 from wizard.flow.model import Literal, SiteLabel
 from wizard.flow.record import field, record
 from wizard.flow.templates import TemplateSyntaxError, parse_text
-from wizard.session import CHECKLIST, REVIEW, Session
+from wizard.session import CHECKLIST, REVIEW, REVIEW_TITLE, Session
 from wizard.text.safety import clean_text
 
 __all__ = [
@@ -84,7 +84,6 @@ _MAX_SHORT = 500  # flow version, titles
 _MAX_ITEMS = 10_000  # answers, list items, ticked keys
 _MAX_TICK_KEY = 500
 
-REVIEW_TITLE = "检查您的回答"
 CHECKLIST_TITLE = "投诉清单"
 
 

@@ -11,7 +11,7 @@ from textual.widgets import Button, Static
 from wizard.flow.conditions import Answer
 from wizard.flow.model import CHOICE_TYPES, Field, FieldType, Step
 from wizard.flow.model import Text as FlowText
-from wizard.session import CHECKLIST, StepResult
+from wizard.session import CHECKLIST, REVIEW_TITLE, StepResult
 from wizard.session import REVIEW as REVIEW_POSITION
 from wizard.tui.keys import REVIEW, bindings
 from wizard.tui.screens.base import WizardScreen
@@ -43,7 +43,7 @@ class ReviewScreen(WizardScreen):
         with Horizontal(id="main"):
             yield StepList(session, renderer)
             with VerticalScroll(id="content"):
-                yield Static(Text(self.t("检查您的答案")), classes="step-title")
+                yield Static(Text(self.t(REVIEW_TITLE)), classes="step-title")
                 intro = "请逐项核对。要修改某一项，请选中它旁边的「修改」（Tab 移动，Enter 按下）。"
                 yield Static(Text(self.t(intro)), classes="hint")
                 yield from self._checks()

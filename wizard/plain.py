@@ -168,7 +168,6 @@ class _Saver:
         self.clock = clock
         self.pending: Session | None = None  # a save put off while input is waiting
         self.last = clock()
-        self.writes = 0  # saves written (for tests)
         console.before_wait = self.flush
 
     def start(self, flow: Flow, today: date, resume: str, interactive: bool) -> Session | None:
@@ -236,7 +235,6 @@ class _Saver:
         assert self.store is not None
         self.pending = None
         self.last = self.clock()
-        self.writes += 1
         result = self.store.save(session, self.session_id)
         if not result.ok and not self.failed:
             self.console.say(self.ui("注意：" + (result.message or "无法保存进度。")))
@@ -377,7 +375,7 @@ class PlainRun:
                 continue
             number += 1
             count = always + sum(1 for g in conditional if self.session.field_shown(g))
-            if self.ask_field(step, f, number, count) == "back":
+            if self.ask_field(f, number, count) == "back":
                 self.go_back(step)
                 return
         self.new_notes(step)
@@ -390,7 +388,7 @@ class PlainRun:
                 self.say(self.ui("需要修改：") + self.text(wrong.label) + "：" + message)
                 visible = self.session.visible_fields(step)
                 number = visible.index(wrong) + 1 if wrong in visible else 1
-                if self.ask_field(step, wrong, number, len(visible), force=True) == "back":
+                if self.ask_field(wrong, number, len(visible), force=True) == "back":
                     self.go_back(step)
                     return
             result = self.session.validate_step(step, {})
@@ -494,7 +492,7 @@ class PlainRun:
         shown = self.session.answer_text(f, self.session.answers.get(f.id), self.renderer, self.text)
         return shown.replace("\n", " / ") if shown else None
 
-    def ask_field(self, step: Step, f: Field, number: int, count: int, *, force: bool = False) -> str | None:
+    def ask_field(self, f: Field, number: int, count: int, *, force: bool = False) -> str | None:
         """Ask until the answer is accepted; 'back' when the user typed ``<``."""
         if not force:
             self.describe(f, number, count)
@@ -515,7 +513,7 @@ class PlainRun:
                     raise
                 finally:
                     self.typing = None
-            error = self.answer(step, f, raw)
+            error = self.answer(f, raw)
             if error is None:
                 return None
             self.say(self.ui("不对：") + error + self.ui("。请重新输入（输入 ? 查看帮助）。"))
@@ -530,7 +528,7 @@ class PlainRun:
                 return "\n".join(lines)
             lines.append(line)
 
-    def answer(self, step: Step, f: Field, raw: str) -> str | None:
+    def answer(self, f: Field, raw: str) -> str | None:
         """Validate (as the session does for the whole step) and store one answer; the reason when refused."""
         current = self.session.answers.get(f.id)
         if not raw and current is None and not f.required:

@@ -836,18 +836,21 @@ class Store:
         self._notified.clear()
         try:
             with self._dir() as dfd:
-                for name in self._names(dfd):
-                    if _SESSION_NAME.match(name) and self.open_elsewhere(name[: -len(SUFFIX)]):
-                        self.kept_open.append(name[: -len(SUFFIX)])
-                    elif _SESSION_NAME.match(name) or _ASIDE_NAME.match(name):
-                        if _unlink(dfd, name):
-                            count += 1
-                        if _SESSION_NAME.match(name):
-                            self._drop_lock_file(dfd, name[: -len(SUFFIX)])  # made by open_elsewhere
+                names = self._names(dfd)
+                sessions = {m.group(1) for n in names if (m := _SESSION_NAME.match(n))}
+                for name in names:
+                    if m := _SESSION_NAME.match(name):
+                        if self.open_elsewhere(m.group(1)):
+                            self.kept_open.append(m.group(1))
+                            continue
+                        count += _unlink(dfd, name)
+                        self._drop_lock_file(dfd, m.group(1))  # the lock open_elsewhere took
+                    elif _ASIDE_NAME.match(name):
+                        count += _unlink(dfd, name)
                     elif _TEMP_NAME.match(name):
                         self._remove_stale_temp(dfd, name)
-                    elif m := _LOCK_NAME.match(name):
-                        self._drop_lock_file(dfd, m.group(1))
+                    elif (m := _LOCK_NAME.match(name)) and m.group(1) not in sessions:
+                        self._drop_lock_file(dfd, m.group(1))  # a lock left without its session
                 with contextlib.suppress(OSError):
                     os.fsync(dfd)
         except OSError:
